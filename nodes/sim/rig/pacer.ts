@@ -1,0 +1,52 @@
+// Paces the rig against the wall clock: real time (speed 1), scaled (speed N) or as fast as the
+// machine allows (max). Outside real time the rig's host clock is simulated and published on /clock.
+import { setTimeout as sleep } from "node:timers/promises";
+
+export type Speed = number | "max";
+
+export function parseSpeed(text: string): Speed {
+  if (text === "max") return "max";
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--speed must be a positive number or "max", got "${text}"`);
+  return n;
+}
+
+export class Pacer {
+  private wallStartNs = 0n;
+  private simStartNs = 0n;
+  private publishedSinceYield = 0;
+
+  constructor(readonly speed: Speed) {}
+
+  /** Real time means the host clock is the system clock; anything else runs on sim time. */
+  get usesSimTime(): boolean {
+    return this.speed !== 1;
+  }
+
+  start(simStartNs: bigint): void {
+    this.simStartNs = simStartNs;
+    this.wallStartNs = process.hrtime.bigint();
+  }
+
+  /** Waits until the wall clock reaches the given sim instant (scaled by speed). In max mode it
+   * still yields to the event loop now and then so subscribers drain their queues. */
+  async waitUntil(simNs: bigint): Promise<void> {
+    if (this.speed === "max") {
+      if (++this.publishedSinceYield >= 1) {
+        this.publishedSinceYield = 0;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      return;
+    }
+    const targetWall = this.wallStartNs + BigInt(Math.round(Number(simNs - this.simStartNs) / this.speed));
+    const aheadNs = targetWall - process.hrtime.bigint();
+    if (aheadNs > 1_000_000n) await sleep(Number(aheadNs / 1_000_000n));
+    else await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+
+  /** How many times faster than real time the rig has run so far. */
+  realtimeFactor(simNowNs: bigint): number {
+    const wall = Number(process.hrtime.bigint() - this.wallStartNs);
+    return wall > 0 ? Number(simNowNs - this.simStartNs) / wall : 0;
+  }
+}
