@@ -145,13 +145,14 @@ export class ClockModelEstimator {
     return this.segmentedModel().toHost(stampNs, receiveHintNs);
   }
 
-  stats(): { samples: number; rejected: number; segments: number; pendingJump: boolean; latencyScaleNs: number } {
+  stats(): { samples: number; rejected: number; segments: number; pendingJump: boolean; latencyScaleNs: number; hullVertices: number } {
     return {
       samples: this.samples,
       rejected: this.rejectedSamples,
       segments: this.closed.length + (this.current === undefined ? 0 : 1),
       pendingJump: this.pending !== undefined,
       latencyScaleNs: this.latencyScale,
+      hullVertices: this.current?.hull.size ?? 0,
     };
   }
 
