@@ -1,0 +1,73 @@
+// Seeded randomness for the world model. Two kinds: a sequential PRNG for drawing an episode's
+// script once at creation, and a stateless hash for sensor noise, because streams sample at
+// different rates and in any order — noise must depend only on (seed, stream, sample key).
+
+/** mulberry32: tiny, fast, good enough for drawing scenario parameters. */
+export class Prng {
+  private state: number;
+  constructor(seed: number) {
+    this.state = (seed ^ 0x9e3779b9) >>> 0;
+  }
+  /** Uniform in [0, 1). */
+  next(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let z = this.state;
+    z = Math.imul(z ^ (z >>> 15), z | 1);
+    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
+    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
+  }
+  uniform(lo: number, hi: number): number {
+    return lo + (hi - lo) * this.next();
+  }
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+  gaussian(): number {
+    const u = Math.max(this.next(), 1e-12);
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.next());
+  }
+}
+
+/** 32-bit integer hash (lowbias32 style avalanche). */
+export function hash32(x: number): number {
+  x = (x ^ (x >>> 16)) >>> 0;
+  x = Math.imul(x, 0x7feb352d);
+  x = (x ^ (x >>> 15)) >>> 0;
+  x = Math.imul(x, 0x846ca68b);
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
+/** Stable 32-bit id of a stream name, so noise streams never collide by accident. */
+export function streamId(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
+  return h >>> 0;
+}
+
+/** Sample key of an instant: integer microseconds, exact for times produced from integer-ns clocks. */
+export function sampleKey(t: number): number {
+  return Math.round(t * 1e6) | 0;
+}
+
+/**
+ * Deterministic noise source for one stream: `gauss(key, channel)` is a standard normal that depends
+ * only on (seed, stream, key, channel). Uses the sum of four uniforms (Irwin–Hall, rescaled): cheap and
+ * smooth enough for sensor noise; tails are bounded at ±3.46σ, which is harmless here.
+ */
+export class NoiseStream {
+  private readonly base: number;
+  constructor(seed: number, stream: string) {
+    this.base = hash32((seed >>> 0) ^ streamId(stream));
+  }
+  /** Uniform in [0, 1). */
+  uniform(key: number, channel: number): number {
+    return hash32(hash32(this.base ^ key) ^ Math.imul(channel + 1, 0x9e3779b1)) / 4294967296;
+  }
+  gauss(key: number, channel: number): number {
+    const h0 = hash32(hash32(this.base ^ key) ^ Math.imul(channel + 1, 0x9e3779b1));
+    const h1 = hash32(h0 ^ 0x68e31da4);
+    // four 16-bit uniforms from two hashes
+    const s = (h0 & 0xffff) + (h0 >>> 16) + (h1 & 0xffff) + (h1 >>> 16);
+    return (s / 65536 - 2) * 1.7320508075688772;
+  }
+}
