@@ -1,0 +1,2 @@
+export { LocalRuntime } from "./runtime.ts";
+export type { LocalRuntimeOptions, SubscriptionDiagnostics } from "./runtime.ts";
