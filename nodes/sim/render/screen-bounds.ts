@@ -1,0 +1,168 @@
+// Conservative screen rectangles of primitives, so that each is only cast over the pixels it can
+// cover. Bounds are taken in undistorted normalized coordinates (x/z, y/z), where they are exact
+// or conservative, then mapped to pixels through the per-column / per-row ranges of the ray
+// table, which stays conservative for any distortion, folded corners included.
+import { KIND_BOX, KIND_CAPSULE, KIND_PLANE, KIND_SPHERE, STRIDE, type CompiledScene } from "./compiled-scene.ts";
+import type { CameraRays } from "./camera-rays.ts";
+
+/** Pixel rectangle [u0, u1) × [v0, v1). */
+export interface PixelRect {
+  u0: number;
+  u1: number;
+  v0: number;
+  v1: number;
+}
+
+/** Normalized-coordinate bounds accumulator: [minX, maxX, minY, maxY]. */
+const nb = new Float64Array(4);
+const corner = new Float64Array(24);
+
+/**
+ * The pixels primitive k can cover, considering only its parts at depth z > zClip. Returns false
+ * when it covers none (behind the camera or off screen).
+ */
+export function screenRect(scene: CompiledScene, k: number, rays: CameraRays, zClip: number, out: PixelRect): boolean {
+  const p = scene.params;
+  const o = k * STRIDE;
+  nb[0] = Infinity;
+  nb[1] = -Infinity;
+  nb[2] = Infinity;
+  nb[3] = -Infinity;
+  switch (scene.kinds[k]) {
+    case KIND_PLANE: {
+      if (p[o + 12] === Infinity || p[o + 13] === Infinity) return fullScreen(rays, out);
+      // A bounded plane is a flat box: its rectangle's corners.
+      setCorners(p[o + 14]!, p[o + 15]!, p[o + 16]!, p, o + 4, p[o + 12]!, o + 8, p[o + 13]!, o, 0);
+      if (!clippedHullBounds(zClip)) return false;
+      break;
+    }
+    case KIND_SPHERE: {
+      const r = p[o + 3]!;
+      if (p[o + 2]! - r > zClip) sphereBounds(p[o]!, p[o + 1]!, p[o + 2]!, r);
+      else if (!aabbBounds(p[o]!, p[o + 1]!, p[o + 2]!, r, r, r, zClip)) return false;
+      break;
+    }
+    case KIND_CAPSULE: {
+      const r = p[o + 6]!;
+      const ax = p[o]!, ay = p[o + 1]!, az = p[o + 2]!;
+      const bx = p[o + 11]!, by = p[o + 12]!, bz = p[o + 13]!;
+      if (az - r > zClip && bz - r > zClip) {
+        // x/z and y/z are quasi-linear, so over the convex hull of the two end spheres their
+        // extremes are those of the spheres themselves.
+        sphereBounds(ax, ay, az, r);
+        sphereBounds(bx, by, bz, r);
+      } else {
+        const cx = (ax + bx) / 2, cy = (ay + by) / 2, cz = (az + bz) / 2;
+        const ex = Math.abs(bx - ax) / 2 + r, ey = Math.abs(by - ay) / 2 + r, ez = Math.abs(bz - az) / 2 + r;
+        if (!aabbBounds(cx, cy, cz, ex, ey, ez, zClip)) return false;
+      }
+      break;
+    }
+    case KIND_BOX: {
+      setCorners(p[o]!, p[o + 1]!, p[o + 2]!, p, o + 3, p[o + 12]!, o + 6, p[o + 13]!, o + 9, p[o + 14]!);
+      if (!clippedHullBounds(zClip)) return false;
+      break;
+    }
+    default:
+      return fullScreen(rays, out);
+  }
+  return toPixels(rays, out);
+}
+
+export function fullScreen(rays: CameraRays, out: PixelRect): boolean {
+  out.u0 = 0;
+  out.u1 = rays.width;
+  out.v0 = 0;
+  out.v1 = rays.height;
+  return true;
+}
+
+/** Exact x/z, y/z range of a sphere lying wholly in front of the camera (tangent lines). */
+function sphereBounds(cx: number, cy: number, cz: number, r: number): void {
+  const ax = Math.atan2(cx, cz), hx = Math.asin(r / Math.hypot(cx, cz));
+  const ay = Math.atan2(cy, cz), hy = Math.asin(r / Math.hypot(cy, cz));
+  include(Math.tan(ax - hx), Math.tan(ay - hy));
+  include(Math.tan(ax + hx), Math.tan(ay + hy));
+}
+
+function aabbBounds(cx: number, cy: number, cz: number, ex: number, ey: number, ez: number, zClip: number): boolean {
+  for (let i = 0; i < 8; i++) {
+    corner[i * 3] = cx + (i & 1 ? ex : -ex);
+    corner[i * 3 + 1] = cy + (i & 2 ? ey : -ey);
+    corner[i * 3 + 2] = cz + (i & 4 ? ez : -ez);
+  }
+  return clippedHullBounds(zClip);
+}
+
+/** The 8 corners centre ± a·A ± b·B ± c·C, axes read from p at offsets oa, ob, oc. */
+function setCorners(cx: number, cy: number, cz: number, p: Float64Array, oa: number, a: number, ob: number, b: number, oc: number, c: number): void {
+  for (let i = 0; i < 8; i++) {
+    const sa = i & 1 ? a : -a, sb = i & 2 ? b : -b, sc = i & 4 ? c : -c;
+    corner[i * 3] = cx + sa * p[oa]! + sb * p[ob]! + sc * p[oc]!;
+    corner[i * 3 + 1] = cy + sa * p[oa + 1]! + sb * p[ob + 1]! + sc * p[oc + 1]!;
+    corner[i * 3 + 2] = cz + sa * p[oa + 2]! + sb * p[ob + 2]! + sc * p[oc + 2]!;
+  }
+}
+
+/**
+ * Bounds of the part of the box `corner` with z ≥ zClip: a convex polytope whose vertices are the
+ * corners in front plus the crossings of the box edges with the clip plane. x/z and y/z, being
+ * linear-fractional, take their extremes at those vertices.
+ */
+function clippedHullBounds(zClip: number): boolean {
+  let any = false;
+  for (let i = 0; i < 8; i++) {
+    const z = corner[i * 3 + 2]!;
+    if (z >= zClip) {
+      include(corner[i * 3]! / z, corner[i * 3 + 1]! / z);
+      any = true;
+    }
+    for (let bit = 1; bit < 8; bit <<= 1) {
+      if (i & bit) continue;
+      const j = i | bit;
+      const zj = corner[j * 3 + 2]!;
+      if (z >= zClip === zj >= zClip) continue;
+      const s = (zClip - z) / (zj - z);
+      const x = corner[i * 3]! + s * (corner[j * 3]! - corner[i * 3]!);
+      const y = corner[i * 3 + 1]! + s * (corner[j * 3 + 1]! - corner[i * 3 + 1]!);
+      include(x / zClip, y / zClip);
+      any = true;
+    }
+  }
+  return any;
+}
+
+function include(x: number, y: number): void {
+  if (x < nb[0]!) nb[0] = x;
+  if (x > nb[1]!) nb[1] = x;
+  if (y < nb[2]!) nb[2] = y;
+  if (y > nb[3]!) nb[3] = y;
+}
+
+/** Pixels whose column / row can hold a ray inside the normalized bounds (padded for rounding). */
+function toPixels(rays: CameraRays, out: PixelRect): boolean {
+  const pad = 1e-7;
+  const x0 = nb[0]! - pad * (1 + Math.abs(nb[0]!)), x1 = nb[1]! + pad * (1 + Math.abs(nb[1]!));
+  const y0 = nb[2]! - pad * (1 + Math.abs(nb[2]!)), y1 = nb[3]! + pad * (1 + Math.abs(nb[3]!));
+  let u0 = -1, u1 = -1;
+  for (let u = 0; u < rays.width; u++) {
+    if (rays.colMaxX[u]! >= x0 && rays.colMinX[u]! <= x1) {
+      if (u0 < 0) u0 = u;
+      u1 = u + 1;
+    }
+  }
+  if (u0 < 0) return false;
+  let v0 = -1, v1 = -1;
+  for (let v = 0; v < rays.height; v++) {
+    if (rays.rowMaxY[v]! >= y0 && rays.rowMinY[v]! <= y1) {
+      if (v0 < 0) v0 = v;
+      v1 = v + 1;
+    }
+  }
+  if (v0 < 0) return false;
+  out.u0 = u0;
+  out.u1 = u1;
+  out.v0 = v0;
+  out.v1 = v1;
+  return true;
+}

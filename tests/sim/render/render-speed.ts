@@ -1,0 +1,43 @@
+// Speed of the sensor renderers on a representative scene (table, walls, box, two arms of 8
+// capsules, 4 finger boxes), at the reference profile's resolutions. A script, not a test:
+//   node launch/bin/run-ts.js tests/sim/render/render-speed.ts
+import { createCameraRenderer, createLidar, packPointCloud2, type CameraRenderSpec } from "../../../nodes/sim/render/index.ts";
+import { HEAD_CAMERA_POSE, LIDAR_POSE, representativeScene, wristCameraPose } from "./scene-fixtures.ts";
+
+const HEAD_COLOR: CameraRenderSpec = { width: 640, height: 480, fx: 604.2, fy: 603.8, cx: 318.6, cy: 241.3, distortion_model: "plumb_bob", D: [0.082, -0.154, 0.0004, -0.0003, 0.051] };
+const HEAD_DEPTH: CameraRenderSpec = { width: 640, height: 480, fx: 580, fy: 580, cx: 319.5, cy: 239.5, distortion_model: "plumb_bob", D: [0, 0, 0, 0, 0], depth_scale: 0.001 };
+const WRIST: CameraRenderSpec = { width: 640, height: 480, fx: 388.5, fy: 388.1, cx: 321.2, cy: 238.7, distortion_model: "plumb_bob", D: [-0.046, 0.032, 0.0002, 0.0001, -0.006] };
+const LIDAR = { frame: "lidar_link", rings: 32, columns: 1024, vertical_fov_deg: [-22.5, 22.5] as [number, number], max_range_m: 20 };
+
+const FRAMES = Number(process.argv[2] ?? 120);
+const scenes = Array.from({ length: 30 }, (_, i) => representativeScene(i * 0.1));
+
+function time(label: string, frames: number, body: (i: number) => void): number {
+  for (let i = 0; i < 5; i++) body(i); // warm up the JIT
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < frames; i++) body(i);
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6 / frames;
+  console.log(`${label.padEnd(44)} ${ms.toFixed(3)} ms`);
+  return ms;
+}
+
+const rgb = new Uint8Array(640 * 480 * 3);
+const depth = new Uint16Array(640 * 480);
+const head = createCameraRenderer(HEAD_COLOR, { cacheStatic: true });
+const headDepth = createCameraRenderer(HEAD_DEPTH, { cacheStatic: true });
+const wrist = createCameraRenderer(WRIST, { cacheStatic: false });
+const headUncached = createCameraRenderer(HEAD_COLOR, { cacheStatic: false });
+const lidar = createLidar(LIDAR);
+const cloud = lidar.createScan();
+
+const results: Record<string, number> = {};
+results.head = time("head colour 640x480 (static cache), per frame", FRAMES, (i) => head.render(scenes[i % 30]!, HEAD_CAMERA_POSE, { rgb }));
+results.depth = time("head depth 640x480 (static cache), per frame", FRAMES, (i) => headDepth.render(scenes[i % 30]!, HEAD_CAMERA_POSE, { depth }));
+results.wrist = time("wrist colour 640x480 (moving), per frame", FRAMES, (i) => wrist.render(scenes[i % 30]!, wristCameraPose(1, i * 0.05), { rgb }));
+time("head colour 640x480 uncached (culled), per frame", Math.max(10, FRAMES / 4), (i) => headUncached.render(scenes[i % 30]!, HEAD_CAMERA_POSE, { rgb }));
+results.lidar = time("lidar 32x1024 sweep", FRAMES, (i) => lidar.scan(scenes[i % 30]!, LIDAR_POSE, 0.1, cloud));
+results.pack = time("PointCloud2 packing of a sweep", FRAMES, () => packPointCloud2(cloud));
+
+// The reference rig at 2× real time: per wall second, 2 × (30 × (2 head + 2 wrist) frames + 10 sweeps).
+const perSimSecond = 30 * (results.head! + results.depth! + 2 * results.wrist!) + 10 * (results.lidar! + results.pack!);
+console.log(`rig sensors per simulated second: ${perSimSecond.toFixed(1)} ms → ${(1000 / perSimSecond).toFixed(2)}× real time on one core`);
