@@ -1,0 +1,21 @@
+// Public API of the calibration core: model, I/O, solvers, projection, validation.
+export * from "./model/types.ts";
+export * from "./model/camera.ts";
+export * from "./model/transform-tree.ts";
+export * from "./model/document.ts";
+export * from "./model/from-rig.ts";
+export * from "./io/ost-yaml.ts";
+export * from "./io/urdf.ts";
+export * from "./io/camera-info.ts";
+export * from "./io/foxglove.ts";
+export * from "./io/time.ts";
+export { parseXml, XmlParseError, type XmlElement } from "./io/xml.ts";
+export * from "./math/rigid.ts";
+export { rpyToQuat, quatToRpy, rotvecToQuat, quatToRotvec, quatToMatrix, matrixToQuat, type Quat, type Vec3, type Mat3 } from "./math/so3.ts";
+export * from "./projection.ts";
+export * from "./solvers/homography.ts";
+export * from "./solvers/intrinsics.ts";
+export * from "./solvers/hand-eye.ts";
+export * from "./findings.ts";
+export * from "./validate.ts";
+export * from "./compare.ts";
