@@ -1,0 +1,16 @@
+// Loads the real rclnodejs module only when the ROS runtime is chosen. The specifier is a
+// variable so TypeScript does not try to resolve a package that is absent without ROS 2.
+import type { RclnodejsSurface } from "./surface.ts";
+
+const REQUIRED = ["init", "shutdown", "isShutdown", "Node", "NodeOptions", "QoS", "Parameter", "ParameterDescriptor", "ParameterType"];
+
+export async function loadRclnodejs(specifier = "rclnodejs"): Promise<RclnodejsSurface> {
+  const loaded = (await import(specifier)) as { default?: unknown };
+  // rclnodejs 2.x is ESM with everything on its default export; CJS interop puts it there too.
+  const candidate = (loaded.default ?? loaded) as Record<string, unknown>;
+  const missing = REQUIRED.filter((key) => candidate[key] === undefined);
+  if (missing.length > 0) {
+    throw new Error(`the module '${specifier}' does not look like rclnodejs: it lacks ${missing.join(", ")}`);
+  }
+  return candidate as unknown as RclnodejsSurface;
+}
