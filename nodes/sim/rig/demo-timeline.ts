@@ -1,7 +1,6 @@
 // The rig performs one scripted demonstration after another, each with its own seed, separated by
 // a pause in which the arms hold still; this maps host time onto (demonstration, local time).
 import type { RigProfile } from "../../rig/profile.ts";
-import type { SceneGeometry, WorldState } from "../types.ts";
 import type { DemoFactory, SimDemo } from "./ports.ts";
 
 export interface ScheduledDemo {
@@ -44,16 +43,6 @@ export class DemoTimeline {
       }
     }
     throw new Error("unreachable: demo timeline is empty");
-  }
-
-  stateAt(ns: bigint): WorldState {
-    const { demo, t } = this.demoAt(ns);
-    return demo.demo.stateAt(t);
-  }
-
-  sceneAt(ns: bigint): SceneGeometry {
-    const { demo, t } = this.demoAt(ns);
-    return demo.demo.sceneAt(t);
   }
 
   private endOf(d: ScheduledDemo): bigint {

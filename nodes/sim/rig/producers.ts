@@ -1,8 +1,7 @@
 // One producer per stream kind: turns the world at a capture instant into that stream's message.
-import { mat4 } from "gl-matrix";
 import type { CameraSpec, LidarSpec, RigProfile, StreamSpec } from "../../rig/profile.ts";
 import type { RosMessage } from "../../runtime/api.ts";
-import { FrameResolver } from "../frames.ts";
+import { createCameraRenderer, createLidar, packPointCloud2 } from "../render/index.ts";
 import {
   cameraInfoMessage,
   imageMessage,
@@ -13,26 +12,28 @@ import {
   tfMessage,
   wrenchStampedMessage,
 } from "../ros-messages.ts";
-import type { PadId, SceneGeometry, SidePrefix, WorldState } from "../types.ts";
-import type { RenderFactory } from "./ports.ts";
+import type { PadId, Pose, SceneGeometry, SidePrefix, TactileFrame } from "../types.ts";
+import { PAD_IDS } from "../types.ts";
+import { hashString } from "../random.ts";
+import type { SimDemo } from "./ports.ts";
 
-/** The world at one capture instant, computed at most once however many streams need it. */
+/** The world at one capture instant; the scene is built at most once however many streams need it. */
 export interface Capture {
   stampNs: bigint;
-  state(): WorldState;
+  /** Sequence number of the sample on its sensor (seeds per-frame noise). */
+  index: number;
+  demo: SimDemo;
+  /** Seconds into the demonstration. */
+  t: number;
   scene(): SceneGeometry;
 }
 
 export type Producer = (capture: Capture) => RosMessage;
 
 export class ProducerFactory {
-  private readonly cameraPoseCache = new Map<string, mat4>();
+  private readonly staticPoses = new Map<string, Pose>();
 
-  constructor(
-    private readonly profile: RigProfile,
-    private readonly frames: FrameResolver,
-    private readonly render: RenderFactory,
-  ) {}
+  constructor(private readonly profile: RigProfile) {}
 
   create(stream: StreamSpec): Producer {
     switch (stream.kind) {
@@ -46,25 +47,19 @@ export class ProducerFactory {
       case "pointcloud":
         return this.cloudProducer(stream);
       case "imu":
-        return (c) => imuMessage(c.stampNs, stream.frame_id, c.state().imu);
+        return (c) => imuMessage(c.stampNs, stream.frame_id, c.demo.imuAt(c.t));
       case "joint_states":
-        return (c) => jointStateMessage(c.stampNs, c.state().joints);
+        return (c) => jointStateMessage(c.stampNs, c.demo.jointsAt(c.t));
       case "leader_command":
-        return (c) => jointStateMessage(c.stampNs, c.state().leaderCommand);
+        return (c) => jointStateMessage(c.stampNs, c.demo.leaderAt(c.t));
       case "wrench": {
         const side = sideOf(stream);
-        return (c) => wrenchStampedMessage(c.stampNs, stream.frame_id, c.state().wrench[side]);
+        return (c) => wrenchStampedMessage(c.stampNs, stream.frame_id, c.demo.wrenchAt(side, c.t));
       }
-      case "tactile": {
-        const pad = (stream.source ?? stream.frame_id) as PadId;
-        return (c) => {
-          const frame = c.state().tactile[pad];
-          if (!frame) throw new Error(`the world has no tactile pad ${pad} (stream ${stream.topic})`);
-          return tactileArrayMessage(c.stampNs, stream.frame_id, pad, frame);
-        };
-      }
+      case "tactile":
+        return this.tactileProducer(stream);
       case "tf":
-        return (c) => tfMessage(c.stampNs, c.state().dynamicTransforms);
+        return (c) => tfMessage(c.stampNs, c.demo.transformsAt(c.t));
       case "tf_static":
         throw new Error(`${stream.topic}: /tf_static is published once at start, not sampled`);
     }
@@ -77,43 +72,73 @@ export class ProducerFactory {
   }
 
   private imageProducer(stream: StreamSpec, cam: CameraSpec): Producer {
-    const isStatic = this.frames.isStatic(cam.optical_frame);
-    const renderer = this.render.camera(cam, { isStatic });
+    const isStatic = this.isStaticFrame(cam.optical_frame);
+    const renderer = createCameraRenderer(cam, { cacheStatic: isStatic, noise: { amplitude: 2, seed: hashString(stream.topic) } });
     const depth = stream.kind === "depth_image";
     const pixels = cam.width * cam.height;
     const rgb = depth ? undefined : new Uint8Array(pixels * 3);
     const depthBuf = depth ? new Uint16Array(pixels) : undefined;
     const bytes = depthBuf ? new Uint8Array(depthBuf.buffer) : (rgb as Uint8Array);
     return (c) => {
-      const pose = this.poseOf(cam.optical_frame, isStatic, c);
-      renderer.render(c.scene(), pose, depth ? { depth: depthBuf } : { rgb });
+      renderer.render(c.scene(), this.poseOf(cam.optical_frame, isStatic, c), depth ? { depth: depthBuf } : { rgb }, c.index);
       return imageMessage(c.stampNs, stream.frame_id, cam.width, cam.height, depth ? "16UC1" : "rgb8", bytes);
     };
   }
 
   private cloudProducer(stream: StreamSpec): Producer {
-    const lidar: LidarSpec | undefined = this.profile.lidar;
-    if (!lidar) throw new Error(`stream ${stream.topic} is a point cloud but profile ${this.profile.name} has no lidar section`);
-    const scanner = this.render.lidar(lidar);
-    const isStatic = this.frames.isStatic(lidar.frame);
+    const spec: LidarSpec | undefined = this.profile.lidar;
+    if (!spec) throw new Error(`stream ${stream.topic} is a point cloud but profile ${this.profile.name} has no lidar section`);
+    const isStatic = this.isStaticFrame(spec.frame);
+    const lidar = createLidar(spec, { cacheStatic: isStatic });
+    const scan = lidar.createScan();
+    const data = new Uint8Array(spec.rings * spec.columns * 24);
     const period = 1 / stream.rate_hz;
     return (c) => {
-      const pose = this.poseOf(lidar.frame, isStatic, c);
-      const cloud = scanner.scan(c.scene(), pose, period);
-      return pointCloud2Message(c.stampNs, stream.frame_id, cloud);
+      lidar.scan(c.scene(), this.poseOf(spec.frame, isStatic, c), period, scan);
+      const body = packPointCloud2(scan, data);
+      return pointCloud2Message(c.stampNs, stream.frame_id, {
+        height: body.height,
+        width: body.width,
+        fields: body.fields,
+        pointStep: body.point_step,
+        data: body.data,
+        isDense: body.is_dense,
+      });
     };
   }
 
-  private poseOf(frame: string, isStatic: boolean, c: Capture): mat4 {
-    if (isStatic) {
-      let m = this.cameraPoseCache.get(frame);
-      if (!m) {
-        m = this.frames.resolve(frame, []);
-        this.cameraPoseCache.set(frame, m);
-      }
-      return m;
+  private tactileProducer(stream: StreamSpec): Producer {
+    const pad = stream.source ?? stream.frame_id;
+    if (!(PAD_IDS as readonly string[]).includes(pad)) {
+      throw new Error(`tactile stream ${stream.topic}: source must be one of ${PAD_IDS.join(", ")}, got ${pad}`);
     }
-    return this.frames.resolve(frame, c.state().dynamicTransforms);
+    const [rows, cols] = stream.shape ?? [16, 16];
+    const n = rows * cols;
+    // One reusable frame per stream: the message is serialized before the next sample is made.
+    const frame: TactileFrame = { rows, cols, pressure: new Float32Array(n), shearX: new Float32Array(n), shearY: new Float32Array(n) };
+    return (c) => tactileArrayMessage(c.stampNs, stream.frame_id, pad, c.demo.tactileAt(pad as PadId, c.t, frame));
+  }
+
+  private poseOf(frame: string, isStatic: boolean, c: Capture): Pose {
+    if (!isStatic) return c.demo.framePoseAt(frame, c.t);
+    let pose = this.staticPoses.get(frame);
+    if (!pose) {
+      pose = c.demo.framePoseAt(frame, c.t);
+      this.staticPoses.set(frame, pose);
+    }
+    return pose;
+  }
+
+  /** A frame whose chain to the root is made of the profile's static frames only. */
+  private isStaticFrame(frame: string): boolean {
+    const parents = new Map(this.profile.static_frames.map((f) => [f.child, f.parent]));
+    let current = frame;
+    for (let i = 0; i <= parents.size && current !== this.profile.root_frame; i++) {
+      const parent = parents.get(current);
+      if (parent === undefined) return false;
+      current = parent;
+    }
+    return current === this.profile.root_frame;
   }
 }
 

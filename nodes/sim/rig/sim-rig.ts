@@ -7,13 +7,13 @@ import type { Nanos, Publisher, RosMessage, Runtime, RuntimeNode } from "../../r
 import { QOS_TF_STATIC } from "../../runtime/api.ts";
 import type { ClockGroundTruth, SensorSample } from "../clock/sensor-clock.ts";
 import { SensorClock } from "../clock/sensor-clock.ts";
-import { FrameResolver, staticFramePose } from "../frames.ts";
+import { mat4FromXyzRpy, poseOf } from "../world/rigid.ts";
 import { clockMessage, tfMessage } from "../ros-messages.ts";
-import type { DemoGroundTruth, SceneGeometry, WorldState } from "../types.ts";
+import type { DemoGroundTruth, SceneGeometry } from "../types.ts";
 import { DemoTimeline, type ScheduledDemo } from "./demo-timeline.ts";
 import { MinHeap } from "./min-heap.ts";
 import { Pacer, type Speed } from "./pacer.ts";
-import type { DemoFactory, RenderFactory } from "./ports.ts";
+import type { DemoFactory } from "./ports.ts";
 import { type Capture, type Producer, ProducerFactory } from "./producers.ts";
 
 export interface MessageEncoder {
@@ -26,7 +26,6 @@ export interface SimRigOptions {
   speed: Speed;
   encoder: MessageEncoder;
   demos: DemoFactory;
-  render: RenderFactory;
   /** Host time of the rig's start, ns; defaults to the system clock now. Fix it for reproducible stamps. */
   epochNs?: Nanos;
   /** Stop after this much host time, seconds; runs until stopped when absent. */
@@ -105,8 +104,7 @@ export class SimRig {
       BigInt(Math.round((options.demoGapS ?? 1) * 1e9)),
       (d) => this.recordDemo(d),
     );
-    const frames = new FrameResolver(profile.root_frame, profile.static_frames);
-    const producers = new ProducerFactory(profile, frames, options.render);
+    const producers = new ProducerFactory(profile);
     this.buildEmitters(producers);
   }
 
@@ -178,14 +176,9 @@ export class SimRig {
   }
 
   private capture(sample: SensorSample): Capture {
-    let state: WorldState | undefined;
+    const { demo, t } = this.timeline.demoAt(sample.captureNs);
     let scene: SceneGeometry | undefined;
-    const timeline = this.timeline;
-    return {
-      stampNs: sample.stampNs,
-      state: () => (state ??= timeline.stateAt(sample.captureNs)),
-      scene: () => (scene ??= timeline.sceneAt(sample.captureNs)),
-    };
+    return { stampNs: sample.stampNs, index: sample.index, demo: demo.demo, t, scene: () => (scene ??= demo.demo.sceneAt(t)) };
   }
 
   private publishClock(ns: Nanos): void {
@@ -197,7 +190,7 @@ export class SimRig {
     const spec = profile.streams.find((s) => s.kind === "tf_static");
     if (!spec || !this.passes(spec.topic)) return;
     const publisher = this.node.createPublisher(spec.type, spec.topic, { qos: spec.qos });
-    const transforms = profile.static_frames.map((f) => ({ parent: f.parent, child: f.child, transform: staticFramePose(f) }));
+    const transforms = profile.static_frames.map((f) => ({ parent: f.parent, child: f.child, transform: poseOf(mat4FromXyzRpy(f.xyz, f.rpy)) }));
     const bytes = this.options.encoder.encode(spec.type, tfMessage(this.epochNs, transforms));
     publisher.publish(bytes);
     this.counters.push({ topic: spec.topic, type: spec.type, expectedHz: 0, published: 1, dropped: 0, bytes: bytes.byteLength });
