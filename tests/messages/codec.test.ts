@@ -96,27 +96,14 @@ describe("encode", () => {
   });
 });
 
-describe("image encode speed", () => {
-  it("encodes a 640x480 rgb8 Image at memcpy speed", () => {
+describe("image encoding", () => {
+  it("encodes a 640x480 rgb8 Image with its pixels intact (speed: npm run bench:codec)", () => {
     const data = new Uint8Array(640 * 480 * 3).map((_, index) => index & 0xff);
     const image = { header: { stamp: { sec: 1, nanosec: 0 }, frame_id: "wrist_camera_optical" }, height: 480, width: 640, encoding: "rgb8", is_bigendian: 0, step: 1920, data };
     const encoded = codec.encode("sensor_msgs/msg/Image", image);
     const decoded = codec.decode("sensor_msgs/msg/Image", encoded);
     expect((decoded.data as Uint8Array).length).toBe(data.length);
     expect(Buffer.compare(Buffer.from(decoded.data as Uint8Array), Buffer.from(data))).toBe(0);
-
-    const time = (work: () => void): number => {
-      for (let i = 0; i < 100; i++) work();
-      const runs = 200;
-      const start = process.hrtime.bigint();
-      for (let i = 0; i < runs; i++) work();
-      return Number(process.hrtime.bigint() - start) / runs / 1e6;
-    };
-    const encodeMs = time(() => codec.encode("sensor_msgs/msg/Image", image));
-    const copyMs = time(() => new Uint8Array(data.length + 64).set(data));
-    console.info(`Image 640x480 rgb8 encode: ${encodeMs.toFixed(3)} ms/frame; plain alloc+memcpy: ${copyMs.toFixed(3)} ms`);
-    // 90 frames/s leave 11 ms per frame for everything; encoding must be a small fraction.
-    expect(encodeMs).toBeLessThan(Math.max(5 * copyMs, 1));
   });
 });
 
