@@ -1,8 +1,7 @@
 // Clock steps, bad stamps and out-of-order stamps.
 import { describe, expect, it } from "vitest";
 import { ClockModelEstimator } from "../../nodes/sync/clock/estimator.ts";
-import { generateStream, percentile, seededRandom, type SyntheticSample } from "./synthetic.ts";
-import { LINK } from "./clock-online.test.ts";
+import { LINK, generateStream, percentile, seededRandom, type SyntheticSample } from "./synthetic.ts";
 
 function run(samples: readonly SyntheticSample[]): ClockModelEstimator {
   const est = new ClockModelEstimator();

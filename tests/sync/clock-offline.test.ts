@@ -3,8 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { ClockModelEstimator } from "../../nodes/sync/clock/estimator.ts";
 import { fitClockModelOffline, type ClockPair } from "../../nodes/sync/clock/offline.ts";
-import { generateStream, percentile, seededRandom } from "./synthetic.ts";
-import { LINK } from "./clock-online.test.ts";
+import { LINK, generateStream, percentile, seededRandom } from "./synthetic.ts";
 
 const pairsOf = (samples: { stamp: bigint; receive: bigint }[]): ClockPair[] => samples.map((s) => ({ stampNs: s.stamp, receiveNs: s.receive }));
 

@@ -2,15 +2,8 @@
 // is what one-way timing can observe: true send time + the constant (minimum) latency.
 import { describe, expect, it } from "vitest";
 import { ClockModelEstimator } from "../../nodes/sync/clock/estimator.ts";
-import { generateStream, percentile, type StreamSpec } from "./synthetic.ts";
+import { LINK, generateStream, percentile, type StreamSpec } from "./synthetic.ts";
 
-export const LINK = {
-  minLatencyNs: 400e3,
-  latencyMeanNs: 2e6,
-  spikeProbability: 0.05,
-  spikeMaxNs: 50e6,
-  periodJitterNs: 50e3,
-} as const;
 
 const CASES: Pick<StreamSpec, "rateHz" | "offsetNs" | "driftPpm" | "seed">[] = [
   { rateHz: 1000, offsetNs: 30e6, driftPpm: 100, seed: 1 },

@@ -92,3 +92,12 @@ export function percentile(values: readonly number[], p: number): number {
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[rank]!;
 }
+
+/** The link of the acceptance tests: 0.4 ms constant + 2 ms mean exponential latency, 5% spikes up to 50 ms. */
+export const LINK = {
+  minLatencyNs: 400e3,
+  latencyMeanNs: 2e6,
+  spikeProbability: 0.05,
+  spikeMaxNs: 50e6,
+  periodJitterNs: 50e3,
+} as const;
