@@ -46,7 +46,7 @@ describe("teledemo CLI", () => {
     [["sim", "--speed", "fast"], /--speed must be a positive number or "max", got "fast"/],
     [["sim", "--profile", "nope"], /unknown rig profile "nope"; built-in profiles: reference, small/],
     [["sim", "--runtime", "dds"], /--runtime/],
-    [["sim", "--duration", "-3"], /--duration must be a valid number/],
+    [["sim", "--duration=-3"], /--duration must be a valid number, got "-3"/],
     [["sim", "--bogus"], /Unknown option '--bogus'/],
     [["frobnicate"], /unknown command "frobnicate"/],
   ])("rejects bad input %j with a clear message and exit code 2", (args, message) => {
