@@ -10,7 +10,8 @@ import { addImageNoise } from "./noise.ts";
 import { invertRigid, poseToMatrix, sameMatrix, type SensorPose } from "./pose-matrix.ts";
 import { castRect } from "./ray-cast.ts";
 import { fullScreen, screenRect, type PixelRect } from "./screen-bounds.ts";
-import { surfaceAt } from "./surface.ts";
+import { shadeRange, type ShadeInputs } from "./shade.ts";
+import { nearestPossibleDistance, TileMaxDepth, TILE } from "./occlusion-tiles.ts";
 
 export type CameraRenderSpec = CameraIntrinsics & Partial<Pick<CameraSpec, "name" | "depth_scale">>;
 
@@ -91,10 +92,11 @@ class RayCastCamera implements CameraRenderer {
   private readonly baseTSensor = new Float64Array(16);
   private readonly sensorTBase = new Float64Array(16);
   private readonly light = new Float64Array(3);
-  private readonly surface = new Float64Array(4);
-  private readonly ray = new Float64Array(4);
-  /** Per plane primitive, both checker colours already shaded for this frame. */
-  private planeColours = new Float64Array(16 * 6);
+  private readonly shadeInputs: ShadeInputs;
+  private readonly tiles: TileMaxDepth;
+  private readonly far: number;
+  private castOrder = new Int32Array(16);
+  private castDistance = new Float64Array(16);
   /** Whether nearest/ids equal the static layer outside the current dirty spans. */
   private workingMatchesLayer = false;
   private readonly rect: PixelRect = { u0: 0, u1: 0, v0: 0, v1: 0 };
@@ -127,6 +129,21 @@ class RayCastCamera implements CameraRenderer {
     this.ids = new Int16Array(n);
     this.spanStart = new Int32Array(this.height);
     this.spanEnd = new Int32Array(this.height);
+    this.far = far;
+    this.tiles = new TileMaxDepth(this.width, this.height);
+    this.shadeInputs = {
+      ids: this.ids,
+      nearest: this.nearest,
+      dirs: this.rays.dirs,
+      compiled: this.compiled,
+      planeColours: new Float64Array(16 * 6),
+      light: this.light,
+      ambient: this.ambient,
+      background: this.background,
+      depthPerMetre: 1 / this.depthUnit,
+      ray: new Float64Array(4),
+      surface: new Float64Array(4),
+    };
   }
 
   render(scene: SceneGeometry, baseLinkTOptical: SensorPose, out: CameraFrameOut, frameIndex = 0): void {
@@ -151,7 +168,8 @@ class RayCastCamera implements CameraRenderer {
     else {
       this.nearest.set(this.nearestInit);
       this.ids.fill(-1);
-      for (let k = 0; k < compiled.count; k++) this.castCulled(k);
+      if (this.cull) this.castNearestFirst();
+      else for (let k = 0; k < compiled.count; k++) this.castCulled(k);
       this.shade(0, n, -1, out.rgb, out.depth);
     }
     if (out.rgb && this.noise) addImageNoise(out.rgb, this.noise.amplitude, this.noise.seed, frameIndex);
@@ -223,6 +241,67 @@ class RayCastCamera implements CameraRenderer {
     return layer;
   }
 
+  /**
+   * Moving cameras: cast primitives nearest-first so that near surfaces (the table under a wrist
+   * camera) fill the depth buffer early and far ones (floor, walls) skip whole occluded tiles.
+   * Only exact float ties can resolve differently from index order, which is what the static
+   * layer and the unculled reference use.
+   */
+  private castNearestFirst(): void {
+    const compiled = this.compiled;
+    const count = compiled.count;
+    if (this.castOrder.length < count) {
+      this.castOrder = new Int32Array(compiled.kinds.length);
+      this.castDistance = new Float64Array(compiled.kinds.length);
+    }
+    const order = this.castOrder, dist = this.castDistance;
+    for (let k = 0; k < count; k++) {
+      order[k] = k;
+      dist[k] = nearestPossibleDistance(compiled, k);
+    }
+    // Insertion sort: tens of primitives, and stable, so equal distances keep index order.
+    for (let a = 1; a < count; a++) {
+      const k = order[a]!, d = dist[k]!;
+      let b = a - 1;
+      while (b >= 0 && dist[order[b]!]! > d) {
+        order[b + 1] = order[b]!;
+        b--;
+      }
+      order[b + 1] = k;
+    }
+    this.tiles.resetTo(this.far);
+    for (let a = 0; a < count; a++) {
+      const k = order[a]!;
+      if (!screenRect(compiled, k, this.rays, this.zClip, this.rect)) continue;
+      const { u0, u1, v0, v1 } = this.rect;
+      this.castUnoccludedTiles(k, dist[k]!, u0, u1, v0, v1);
+      this.tiles.invalidate(u0, u1, v0, v1);
+    }
+  }
+
+  /** Casts k over the rectangle, skipping tiles already nearer everywhere than k can be. */
+  private castUnoccludedTiles(k: number, minDistance: number, u0: number, u1: number, v0: number, v1: number): void {
+    const w = this.width, dirs = this.rays.dirs;
+    if (!(minDistance > this.near)) {
+      castRect(this.compiled, k, dirs, w, u0, u1, v0, v1, this.near, this.nearest, this.ids);
+      return;
+    }
+    const tx0 = (u0 / TILE) | 0, tx1 = ((u1 - 1) / TILE) | 0;
+    for (let ty = (v0 / TILE) | 0, ty1 = ((v1 - 1) / TILE) | 0; ty <= ty1; ty++) {
+      const a = Math.max(v0, ty * TILE), b = Math.min(v1, ty * TILE + TILE);
+      let runStart = -1;
+      for (let tx = tx0; tx <= tx1 + 1; tx++) {
+        const open = tx <= tx1 && !(this.tiles.tileMax(tx, ty, this.nearest) < minDistance);
+        if (open && runStart < 0) runStart = tx;
+        if (!open && runStart >= 0) {
+          const c0 = Math.max(u0, runStart * TILE), c1 = Math.min(u1, tx * TILE);
+          castRect(this.compiled, k, dirs, w, c0, c1, a, b, this.near, this.nearest, this.ids);
+          runStart = -1;
+        }
+      }
+    }
+  }
+
   /** Casts primitive k over its screen rectangle (left in this.rect); false when off screen. */
   private castCulled(k: number): boolean {
     const visible = this.cull ? screenRect(this.compiled, k, this.rays, this.zClip, this.rect) : fullScreen(this.rays, this.rect);
@@ -238,8 +317,8 @@ class RayCastCamera implements CameraRenderer {
    */
   private preparePlaneColours(): void {
     const c = this.compiled;
-    if (this.planeColours.length < c.count * 6) this.planeColours = new Float64Array(c.kinds.length * 6);
-    const pc = this.planeColours;
+    if (this.shadeInputs.planeColours.length < c.count * 6) this.shadeInputs.planeColours = new Float64Array(c.kinds.length * 6);
+    const pc = this.shadeInputs.planeColours;
     const lx = this.light[0]!, ly = this.light[1]!, lz = this.light[2]!;
     for (let k = 0; k < c.count; k++) {
       if (c.kinds[k] !== KIND_PLANE) continue;
@@ -252,62 +331,7 @@ class RayCastCamera implements CameraRenderer {
     }
   }
 
-  /** Colour and depth of pixels [i0, i1) whose winning primitive index is ≥ minId. */
   private shade(i0: number, i1: number, minId: number, rgb: Uint8Array | undefined, depth: Uint16Array | undefined): void {
-    const ids = this.ids, nearest = this.nearest, dirs = this.rays.dirs;
-    const { kinds, params, mats } = this.compiled;
-    const pc = this.planeColours;
-    const s = this.surface, ray = this.ray;
-    const lx = this.light[0]!, ly = this.light[1]!, lz = this.light[2]!;
-    const ambient = this.ambient, diffuse = 1 - ambient;
-    const perUnit = 1 / this.depthUnit;
-    const br = this.background[0], bg = this.background[1], bb = this.background[2];
-    for (let i = i0; i < i1; i++) {
-      const k = ids[i]!;
-      if (k < minId) continue;
-      const j = i * 3;
-      if (k < 0) {
-        if (depth) depth[i] = 0;
-        if (rgb) {
-          rgb[j] = br;
-          rgb[j + 1] = bg;
-          rgb[j + 2] = bb;
-        }
-        continue;
-      }
-      const t = nearest[i]!;
-      const dx = dirs[j]!, dy = dirs[j + 1]!, dz = dirs[j + 2]!;
-      if (depth) {
-        const d = Math.round(t * dz * perUnit);
-        depth[i] = d > 65535 ? 0 : d;
-      }
-      if (!rgb) continue;
-      if (kinds[k] === KIND_PLANE) {
-        let c = k * 6;
-        const size = mats[k * MAT_STRIDE + 6]!;
-        if (size > 0) {
-          const o = k * STRIDE;
-          const pu = t * (params[o + 4]! * dx + params[o + 5]! * dy + params[o + 6]! * dz) - params[o + 7]!;
-          const pv = t * (params[o + 8]! * dx + params[o + 9]! * dy + params[o + 10]! * dz) - params[o + 11]!;
-          if ((Math.floor(pu / size) + Math.floor(pv / size)) & 1) c += 3;
-          void 0;
-        }
-        rgb[j] = pc[c]!;
-        rgb[j + 1] = pc[c + 1]!;
-        rgb[j + 2] = pc[c + 2]!;
-      } else {
-        ray[0] = dx;
-        ray[1] = dy;
-        ray[2] = dz;
-        ray[3] = t;
-        surfaceAt(this.compiled, k, ray, s);
-        const lambert = s[0]! * lx + s[1]! * ly + s[2]! * lz;
-        const f = ambient + (lambert > 0 ? diffuse * lambert : 0);
-        const mo = k * MAT_STRIDE + (s[3] === 1 ? 3 : 0);
-        rgb[j] = mats[mo]! * f + 0.5;
-        rgb[j + 1] = mats[mo + 1]! * f + 0.5;
-        rgb[j + 2] = mats[mo + 2]! * f + 0.5;
-      }
-    }
+    shadeRange(this.shadeInputs, i0, i1, minId, rgb, depth);
   }
 }
