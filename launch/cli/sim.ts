@@ -88,7 +88,7 @@ function show(ctx: CommandContext, json: boolean, rates: TopicRate[], factor: nu
       { title: "topic", value: (r) => r.topic },
       { title: "type", value: (r) => r.type },
       { title: "expected Hz", value: (r) => (r.expectedHz > 0 ? fixed(r.expectedHz, 1) : "latched"), align: "right" },
-      { title: "measured Hz", value: (r) => fixed(r.measuredHz, 1), align: "right" },
+      { title: "measured Hz", value: (r) => (r.expectedHz > 0 ? fixed(r.measuredHz, 1) : `${r.totalMessages} msg`), align: "right" },
       { title: "MB/s", value: (r) => fixed(r.mbPerS, 2), align: "right" },
     ]) + `total ${fixed(total, 1)} MB/s · ${fixed(factor, 2)}× real time${final ? "" : " · Ctrl-C stops"}\n`;
   if (ctx.isTty && linesShown > 0) ctx.stdout(`\x1b[${linesShown}A\x1b[J`);
