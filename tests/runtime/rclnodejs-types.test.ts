@@ -25,7 +25,7 @@ import type { FakeRclnodejs } from "${FAKE}";
 export const fakeConforms = (m: FakeRclnodejs): RclnodejsSurface => m;
 `;
 
-describe("RclnodejsSurface matches rclnodejs's published type definitions", () => {
+describe("RclnodejsSurface matches rclnodejs's published type definitions", { timeout: 180_000 }, () => {
   let types: RclnodejsTypes;
   beforeAll(() => {
     types = obtainRclnodejsTypes(REPO_ROOT);
