@@ -30,6 +30,9 @@ export interface MessageInfo {
   sourceTimestamp: Nanos;
   /** Subscriber-side time of reception, host clock (rmw received_timestamp). */
   receivedTimestamp: Nanos;
+  /** False when the transport did not report the publisher's time (rclnodejs raw
+   * subscriptions): sourceTimestamp then only repeats the reception time. Absent means known. */
+  sourceTimestampKnown?: boolean;
 }
 
 /** A ROS message as a plain object (field names as in the .msg files). */

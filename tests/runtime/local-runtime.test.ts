@@ -113,21 +113,21 @@ describe("in-process runtime", () => {
     expect(() => open().createNode("9lives")).toThrow(/invalid node name '9lives'/);
   });
 
-  it("a burst far beyond real-time rate goes through without copying payloads", async () => {
+  it("a burst of 2000 camera frames goes through without copying payloads", async () => {
     const rt = open();
     const node = rt.createNode("bench");
     const pub = node.createPublisher("sensor_msgs/msg/Image", "/cam", { qos: { history: "keep_all" } });
-    let bytes = 0;
+    const frame = new Uint8Array(640 * 480 * 3);
+    let delivered = 0;
+    let sharedBuffer = 0;
     node.createSubscription("sensor_msgs/msg/Image", "/cam", { isRaw: true, qos: { history: "keep_all" } }, (m) => {
-      bytes += m.byteLength;
+      delivered++;
+      if (m.buffer === frame.buffer) sharedBuffer++;
     });
     rt.spin();
-    const frame = new Uint8Array(640 * 480 * 3);
-    const started = performance.now();
     for (let i = 0; i < 2000; i++) pub.publish(frame);
-    await waitFor(() => bytes === 2000 * frame.byteLength, 5000);
-    const seconds = (performance.now() - started) / 1000;
-    expect((2000 * frame.byteLength) / seconds / 1e6).toBeGreaterThan(110); // MB/s
+    await waitFor(() => delivered === 2000, 5000);
+    expect(sharedBuffer).toBe(2000);
     await settle(1);
   });
 });

@@ -249,7 +249,7 @@ export class RclnodejsNode implements RuntimeNode {
   private messageInfo(raw: RclMessageInfo | undefined): MessageInfo {
     if (raw !== undefined) return { sourceTimestamp: raw.sourceTimestamp, receivedTimestamp: raw.receivedTimestamp };
     const now = this.now();
-    return { sourceTimestamp: now, receivedTimestamp: now };
+    return { sourceTimestamp: now, receivedTimestamp: now, sourceTimestampKnown: false };
   }
 }
 

@@ -93,7 +93,7 @@ export class SimRig {
     this.simNowNs = this.epochNs;
     this.node = runtime.createNode(options.nodeName ?? "teledemo_sim_rig");
     if (this.pacer.usesSimTime) {
-      this.clockPublisher = this.node.createPublisher("rosgraph_msgs/msg/Clock", "/clock", { qos: { depth: 1, reliability: "best_effort" } });
+      this.clockPublisher = this.node.createPublisher("rosgraph_msgs/msg/Clock", "/clock", { qos: { depth: 10, reliability: "reliable" } });
     }
     this.truthPublisher = this.node.createPublisher("std_msgs/msg/String", "/sim/ground_truth", { qos: QOS_TF_STATIC });
     this.timeline = new DemoTimeline(
