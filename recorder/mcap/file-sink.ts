@@ -1,0 +1,182 @@
+// Ordered, positioned, asynchronous appends to one file. Callers enqueue byte ranges and go on
+// filling the next chunk while the thread pool writes; `sync()` waits for everything queued and
+// fsyncs. The first write error (ENOSPC, EIO) stops the sink: later data is discarded and
+// `goodEnd` says how much of the file is known complete, so the writer can close a valid file.
+import { type FileHandle, open } from "node:fs/promises";
+
+interface Pending {
+  parts: Uint8Array[];
+  position: number;
+  length: number;
+  done?: () => void;
+}
+
+const MAX_IOV = 256;
+
+export interface FileSinkOptions {
+  /** Test hook: fail with ENOSPC once a write would pass this many bytes. */
+  failAfterBytes?: number;
+}
+
+export class FileSink {
+  private readonly queue: Pending[] = [];
+  private pumping: Promise<void> | undefined;
+  private position = 0;
+  private written = 0;
+  private queuedBytes = 0;
+  private failure: NodeJS.ErrnoException | undefined;
+  private closed = false;
+
+  private constructor(
+    private readonly handle: FileHandle,
+    readonly path: string,
+    private readonly options: FileSinkOptions,
+  ) {}
+
+  /** Creates (or truncates) `path`. */
+  static async create(path: string, options: FileSinkOptions = {}): Promise<FileSink> {
+    return new FileSink(await open(path, "w"), path, options);
+  }
+
+  /** Logical end of the file: everything enqueued so far. */
+  get end(): number {
+    return this.position;
+  }
+  /** Bytes handed to the OS (all writes up to here completed). */
+  get goodEnd(): number {
+    return this.written;
+  }
+  /** Bytes enqueued but not yet written. */
+  get pendingBytes(): number {
+    return this.queuedBytes;
+  }
+  get error(): NodeJS.ErrnoException | undefined {
+    return this.failure;
+  }
+
+  /** Appends `parts` at the current end; returns the offset they start at. */
+  enqueue(parts: Uint8Array[], done?: () => void): number {
+    const at = this.position;
+    let length = 0;
+    for (const p of parts) length += p.byteLength;
+    this.position += length;
+    if (this.failure !== undefined || this.closed) return at;
+    this.queue.push({ parts, position: at, length, done });
+    this.queuedBytes += length;
+    this.pumping ??= this.pump();
+    return at;
+  }
+
+  /** Resolves once everything enqueued so far is written (or the sink failed). */
+  async drain(): Promise<void> {
+    while (this.pumping !== undefined) await this.pumping;
+  }
+
+  /** drain + fsync. */
+  async sync(): Promise<void> {
+    await this.drain();
+    if (this.failure === undefined && !this.closed) await this.handle.sync();
+  }
+
+  /** Cuts the file back to `length` (after a failure: drop a torn tail). */
+  async truncate(length: number): Promise<void> {
+    await this.drain();
+    await this.handle.truncate(length);
+    this.position = length;
+    this.written = Math.min(this.written, length);
+  }
+
+  /** Clears a failure so that a final, small write (the summary) can be attempted. */
+  resetAfterFailure(position: number): void {
+    this.failure = undefined;
+    this.position = position;
+    this.written = position;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.drain();
+    this.closed = true;
+    await this.handle.close();
+  }
+
+  private async pump(): Promise<void> {
+    try {
+      while (this.queue.length > 0 && this.failure === undefined) {
+        // Coalesce consecutive items into one writev.
+        const batch: Pending[] = [];
+        const parts: Uint8Array[] = [];
+        const start = (this.queue[0] as Pending).position;
+        let length = 0;
+        while (this.queue.length > 0 && parts.length + (this.queue[0] as Pending).parts.length <= MAX_IOV) {
+          const item = this.queue.shift() as Pending;
+          batch.push(item);
+          for (const p of item.parts) if (p.byteLength > 0) parts.push(p);
+          length += item.length;
+          if (length >= 64 << 20) break;
+        }
+        try {
+          await this.writeAll(parts, start, length);
+        } catch (err) {
+          this.failure = err as NodeJS.ErrnoException;
+          this.queuedBytes = 0;
+          this.queue.length = 0;
+          break;
+        }
+        this.written = start + length;
+        this.queuedBytes -= length;
+        for (const item of batch) item.done?.();
+      }
+    } finally {
+      this.pumping = undefined;
+    }
+  }
+
+  private async writeAll(parts: Uint8Array[], position: number, length: number): Promise<void> {
+    const limit = this.options.failAfterBytes;
+    if (limit !== undefined && position + length > limit) {
+      // Write what would fit, then fail as a full disk does.
+      const fit = Math.max(0, limit - position);
+      if (fit > 0) await this.writeAll(concatPrefix(parts, fit), position, fit);
+      const err = new Error(`ENOSPC: no space left on device, write '${this.path}'`) as NodeJS.ErrnoException;
+      err.code = "ENOSPC";
+      throw err;
+    }
+    let remaining = parts;
+    let pos = position;
+    let left = length;
+    while (left > 0) {
+      const { bytesWritten } = await this.handle.writev(remaining, pos);
+      if (bytesWritten === 0) throw Object.assign(new Error(`write to ${this.path} made no progress`), { code: "EIO" });
+      left -= bytesWritten;
+      pos += bytesWritten;
+      this.written = pos;
+      if (left > 0) remaining = skipBytes(remaining, bytesWritten);
+    }
+  }
+}
+
+function skipBytes(parts: Uint8Array[], n: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let skip = n;
+  for (const p of parts) {
+    if (skip >= p.byteLength) {
+      skip -= p.byteLength;
+      continue;
+    }
+    out.push(skip > 0 ? p.subarray(skip) : p);
+    skip = 0;
+  }
+  return out;
+}
+
+function concatPrefix(parts: Uint8Array[], n: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let left = n;
+  for (const p of parts) {
+    if (left <= 0) break;
+    out.push(p.byteLength <= left ? p : p.subarray(0, left));
+    left -= Math.min(left, p.byteLength);
+  }
+  return out;
+}
