@@ -24,7 +24,8 @@ import { ArmKinematics } from "./kinematics.ts";
 import { JOINT_COUNT, KinCache } from "./kin-cache.ts";
 import { LoadModel } from "./load.ts";
 import { buildPlan } from "./plan.ts";
-import { type Mat4, newMat4, poseOf } from "./rigid.ts";
+import { mat4 } from "gl-matrix";
+import { type Mat4, mat4FromPose, newMat4, poseOf, takeF64 } from "./rigid.ts";
 import { ARM_DOF, JOINT_NAMES, SIDES, armBaseFrame, armOffset, flangeFrame, gripperIndex } from "./robot.ts";
 import { NoiseStream, sampleKey } from "./rng.ts";
 import { drawScenario, type Scenario } from "./scenario.ts";
@@ -185,9 +186,11 @@ class ScriptedDemo implements Demo {
 
   jointsAt(t: number): JointSnapshot {
     const s = this.cache.at(t);
-    const position = Float64Array.from(s.q);
-    const velocity = Float64Array.from(s.qd);
-    const effort = new Float64Array(JOINT_COUNT);
+    const position = takeF64(JOINT_COUNT);
+    const velocity = takeF64(JOINT_COUNT);
+    const effort = takeF64(JOINT_COUNT);
+    position.set(s.q);
+    velocity.set(s.qd);
     const L = this.load.load(t);
     for (const side of SIDES) {
       if (side === this.activeArm) armEfforts(side, s, effort, L.force, L.point);
@@ -197,19 +200,19 @@ class ScriptedDemo implements Demo {
     const ga = gripperIndex(this.activeArm);
     effort[ga] = this.grasp.gripForce(t) + 2 * velocity[ga]!;
     if (this.noiseOn) {
-      const key = sampleKey(t);
       const n = this.jointNoise;
+      const h = n.sample(sampleKey(t));
       for (let j = 0; j < JOINT_COUNT; j++) {
-        position[j] = position[j]! + POSITION_NOISE * n.gauss(key, j);
-        velocity[j] = velocity[j]! + VELOCITY_NOISE * n.gauss(key, j + 16);
-        effort[j] = effort[j]! + EFFORT_NOISE * n.gauss(key, j + 32);
+        position[j] = position[j]! + POSITION_NOISE * n.gaussAt(h, j);
+        velocity[j] = velocity[j]! + VELOCITY_NOISE * n.gaussAt(h, j + 16);
+        effort[j] = effort[j]! + EFFORT_NOISE * n.gaussAt(h, j + 32);
       }
     }
     return { names: [...JOINT_NAMES], position, velocity, effort };
   }
 
   leaderAt(t: number): { names: string[]; position: Float64Array } {
-    const position = new Float64Array(JOINT_COUNT);
+    const position = takeF64(JOINT_COUNT);
     this.arms.leader(t, position);
     const idle: SidePrefix = this.activeArm === "right" ? "left" : "right";
     position[gripperIndex(this.activeArm)] = this.grasp.freeOpening(t + this.lag);
@@ -240,7 +243,6 @@ class ScriptedDemo implements Demo {
 
   framePoseAt(frame: string, t: number): Pose {
     const s = this.cache.at(t);
-    const m = newMat4();
     for (const side of SIDES) {
       const f = s.frames(side);
       const links = f.links;
@@ -248,30 +250,21 @@ class ScriptedDemo implements Demo {
       if (frame === flangeFrame(side)) return poseOf(f.flange);
     }
     if (frame === "object") return this.objectPoseAt(t);
-    if (frame === this.root) return poseOf(m);
+    if (frame === this.root) return poseOf(newMat4());
     // a static frame, possibly hanging from a moving one
+    if (!this.statics.has(frame)) throw new Error(`world model: unknown frame "${frame}"`);
     let anchor = frame;
     while (this.statics.has(anchor)) anchor = this.statics.edge(anchor).parent;
     const rel = this.statics.relative(anchor, frame);
     if (anchor === this.root) return poseOf(rel);
-    const a = this.framePoseAt(anchor, t);
-    const am = new Float64Array(16);
-    // pose → matrix, then compose
-    const [x, y, z, w] = a.orientation;
-    am.set([1 - 2 * (y * y + z * z), 2 * (x * y + z * w), 2 * (x * z - y * w), 0, 2 * (x * y - z * w), 1 - 2 * (x * x + z * z), 2 * (y * z + x * w), 0, 2 * (x * z + y * w), 2 * (y * z - x * w), 1 - 2 * (x * x + y * y), 0, a.position[0], a.position[1], a.position[2], 1]);
-    const outM = newMat4();
-    for (let c = 0; c < 4; c++) for (let r = 0; r < 4; r++) {
-      let acc = 0;
-      for (let k = 0; k < 4; k++) acc += am[k * 4 + r]! * rel[c * 4 + k]!;
-      outM[c * 4 + r] = acc;
-    }
-    return poseOf(outM);
+    const am = mat4FromPose(this.framePoseAt(anchor, t), this.tmp);
+    return poseOf(mat4.multiply(this.tmp, am, rel) as Mat4);
   }
 
   sceneAt(t: number): SceneGeometry {
     const s = this.cache.at(t);
     const openings = { left: s.q[gripperIndex("left")]!, right: s.q[gripperIndex("right")]! };
-    const dyn = dynamicScene(this.bases, { left: s.left, right: s.right }, openings, this.objectPoseAt(t), this.scenario);
+    const dyn = dynamicScene(this.bases, { left: s.frames("left"), right: s.frames("right") }, openings, this.objectPoseAt(t), this.scenario);
     return { static: this.staticPrims, dynamic: dyn };
   }
 

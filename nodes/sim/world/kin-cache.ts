@@ -1,13 +1,12 @@
-// Per-instant follower kinematics (joints + forward kinematics of both arms), memoised for the few
-// most recent instants: one stateAt, and the finite differences around it, reuse the same FK.
+// Per-instant follower kinematics (joints, and forward kinematics of each arm on demand), memoised for
+// the few most recent instants: one query and the finite differences around it share the work.
+import { mat4 } from "gl-matrix";
 import type { SidePrefix } from "../types.ts";
 import { ARM_DOF, armOffset, gripperIndex } from "./robot.ts";
-import { ArmFrames, type ArmKinematics } from "./kinematics.ts";
+import { ArmFrames, type ArmKinematics, TCP_LOCAL } from "./kinematics.ts";
 import type { ArmTrajectories } from "./joints.ts";
 import type { GraspModel } from "./grasp.ts";
 import type { Mat4 } from "./rigid.ts";
-import { mat4 } from "gl-matrix";
-import { TCP_LOCAL } from "./kinematics.ts";
 
 export const JOINT_COUNT = 2 * ARM_DOF + 2;
 
@@ -15,24 +14,42 @@ export class KinSample {
   t = Number.NaN;
   readonly q = new Float64Array(JOINT_COUNT);
   readonly qd = new Float64Array(JOINT_COUNT);
-  readonly left = new ArmFrames();
-  readonly right = new ArmFrames();
+  private readonly left = new ArmFrames();
+  private readonly right = new ArmFrames();
+  /** Whether each arm's FK is current for `t`. */
+  fkLeft = false;
+  fkRight = false;
+  constructor(private readonly kin: Record<SidePrefix, ArmKinematics>) {}
+
   frames(side: SidePrefix): ArmFrames {
-    return side === "left" ? this.left : this.right;
+    if (side === "left") {
+      if (!this.fkLeft) {
+        this.kin.left.fk(this.q, this.left, armOffset("left"));
+        this.fkLeft = true;
+      }
+      return this.left;
+    }
+    if (!this.fkRight) {
+      this.kin.right.fk(this.q, this.right, armOffset("right"));
+      this.fkRight = true;
+    }
+    return this.right;
   }
 }
 
-const SLOTS = 6;
+const SLOTS = 8;
 
 export class KinCache {
-  private readonly slots = Array.from({ length: SLOTS }, () => new KinSample());
+  private readonly slots: KinSample[];
   private next = 0;
   constructor(
-    private readonly kin: Record<SidePrefix, ArmKinematics>,
+    kin: Record<SidePrefix, ArmKinematics>,
     private readonly arms: ArmTrajectories,
     private readonly idleOpening: number,
     private grasp: GraspModel | undefined,
-  ) {}
+  ) {
+    this.slots = Array.from({ length: SLOTS }, () => new KinSample(kin));
+  }
 
   setGrasp(g: GraspModel): void {
     this.grasp = g;
@@ -53,8 +70,7 @@ export class KinCache {
       s.q[gripperIndex(active)] = g;
       s.qd[gripperIndex(active)] = gd;
     }
-    this.kin.left.fk(s.q, s.left, armOffset("left"));
-    this.kin.right.fk(s.q, s.right, armOffset("right"));
+    s.fkLeft = s.fkRight = false;
     s.t = t;
     return s;
   }

@@ -111,15 +111,16 @@ export function buildPlan(s: Scenario, armBaseY: number): Plan {
     const slipAt = liftStart + s.failure.liftFraction * liftTime;
     events.slipStart = slipAt;
     variations.push(`failed grasp: weak grip, object slides out and drops ${(s.failure.liftFraction * 100).toFixed(0)}% into the lift`);
-    // the operator sees the drop, stops, opens the hand and goes home
-    path.hold(0.5 * pace);
+    // the operator sees the drop, stops a moment, opens the hand, backs off and goes home
+    path.hold(1.2 * pace);
     phases.push({ phase: "release", start: path.now });
     events.openStart = path.now;
     events.openEnd = path.now + 0.5 * pace;
     gripper.moveTo(events.openStart, events.openEnd, GRIPPER.maxOpening);
     path.hold(0.6 * pace);
     phases.push({ phase: "retreat", start: path.now });
-    path.moveTo(home, 1.6 * pace).hold(0.4 * pace);
+    path.moveTo(key(gx, gy, zGrasp + liftHeight + 0.06, graspYaw), 0.6 * pace);
+    path.moveTo(home, (1.1 + 1.6 * dist(path.pose.position, home.position)) * pace).hold(0.4 * pace);
     return { path, gripper, home, phases, events, end: path.now, graspedObjectInTcp, graspYaw, placeYaw: graspYaw, variations };
   }
 
@@ -168,7 +169,7 @@ export function buildPlan(s: Scenario, armBaseY: number): Plan {
   // retreat: straight up, then home
   phases.push({ phase: "retreat", start: path.now });
   path.moveTo(key(px, py, zPlace + 0.1, placeYaw), 0.7 * pace);
-  path.moveTo(home, 1.4 * pace).hold(0.4 * pace);
+  path.moveTo(home, (1.1 + 1.6 * dist(path.pose.position, home.position)) * pace).hold(0.4 * pace);
 
   // Gripper command, in time order: regrip squeeze (if any) then opening.
   if (s.slip && events.slipStart !== undefined) {

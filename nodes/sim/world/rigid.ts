@@ -60,8 +60,10 @@ export function rotationOf(m: Mat4, out: Quat64 = newQuat()): Quat64 {
   return out;
 }
 
+const scratchQuat = newQuat();
+
 export function poseOf(m: Mat4): Pose {
-  const q = rotationOf(m);
+  const q = rotationOf(m, scratchQuat);
   return { position: [m[12]!, m[13]!, m[14]!], orientation: [q[0]!, q[1]!, q[2]!, q[3]!] };
 }
 
@@ -127,3 +129,33 @@ export function orientationError(a: Mat4, b: Mat4): Vec3 {
 
 export const asVec3 = (v: ArrayLike<number>): Vec3 => [v[0]!, v[1]!, v[2]!];
 export const asQuat = (q: ArrayLike<number>): Quat => [q[0]!, q[1]!, q[2]!, q[3]!];
+
+// Typed-array allocation costs microseconds in Node (each gets its own ArrayBuffer); per-sample outputs
+// are carved as views from shared slabs instead. Views never overlap, so callers may keep them.
+const SLAB_BYTES = 1 << 16;
+let slab = new ArrayBuffer(SLAB_BYTES);
+let slabUsed = 0;
+
+function carve(bytes: number): [ArrayBuffer, number] {
+  const aligned = (bytes + 7) & ~7;
+  if (aligned > SLAB_BYTES / 4) return [new ArrayBuffer(aligned), 0];
+  if (slabUsed + aligned > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const off = slabUsed;
+  slabUsed += aligned;
+  return [slab, off];
+}
+
+/** A fresh zeroed Float64Array of length n (a view into a shared slab). */
+export function takeF64(n: number): Float64Array {
+  const [buf, off] = carve(8 * n);
+  return new Float64Array(buf, off, n);
+}
+
+/** A fresh zeroed Float32Array of length n (a view into a shared slab). */
+export function takeF32(n: number): Float32Array {
+  const [buf, off] = carve(4 * n);
+  return new Float32Array(buf, off, n);
+}

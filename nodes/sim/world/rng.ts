@@ -59,15 +59,27 @@ export class NoiseStream {
   constructor(seed: number, stream: string) {
     this.base = hash32((seed >>> 0) ^ streamId(stream));
   }
+  /** Hash of one sample key; pass it to the *At methods when drawing many channels of one sample. */
+  sample(key: number): number {
+    return hash32(this.base ^ key);
+  }
   /** Uniform in [0, 1). */
   uniform(key: number, channel: number): number {
-    return hash32(hash32(this.base ^ key) ^ Math.imul(channel + 1, 0x9e3779b1)) / 4294967296;
+    return hash32(this.sample(key) ^ Math.imul(channel + 1, 0x9e3779b1)) / 4294967296;
   }
   gauss(key: number, channel: number): number {
-    const h0 = hash32(hash32(this.base ^ key) ^ Math.imul(channel + 1, 0x9e3779b1));
+    return this.gaussAt(this.sample(key), channel);
+  }
+  gaussAt(sample: number, channel: number): number {
+    const h0 = hash32(sample ^ Math.imul(channel + 1, 0x9e3779b1));
     const h1 = hash32(h0 ^ 0x68e31da4);
     // four 16-bit uniforms from two hashes
     const s = (h0 & 0xffff) + (h0 >>> 16) + (h1 & 0xffff) + (h1 >>> 16);
     return (s / 65536 - 2) * 1.7320508075688772;
+  }
+  /** Zero-mean unit-variance triangular noise from one hash: for bulk channels such as taxels. */
+  triangularAt(sample: number, channel: number): number {
+    const h = hash32(sample ^ Math.imul(channel + 1, 0x9e3779b1));
+    return ((h & 0xffff) + (h >>> 16) - 65535) * (2.449489742783178 / 65536);
   }
 }

@@ -98,7 +98,7 @@ export function drawScenario(seed: number): Scenario {
 
   const hesitations: Hesitation[] = [];
   for (const move of ["approach", "transport", "place"] as const) {
-    if (r.chance(move === "place" ? 0.15 : 0.3)) hesitations.push({ move, fraction: r.uniform(0.3, 0.7), pause: r.uniform(0.25, 0.9) });
+    if (r.chance(move === "place" ? 0.15 : 0.3)) hesitations.push({ move, fraction: r.uniform(0.3, 0.7), pause: r.uniform(0.25, 0.8) });
   }
 
   return {
@@ -113,7 +113,7 @@ export function drawScenario(seed: number): Scenario {
       color,
     },
     tray: { x: trayX, y: trayY, yaw: r.uniform(-0.3, 0.3) },
-    pace: r.uniform(0.8, 1.45),
+    pace: r.uniform(0.9, 1.4),
     lag: r.uniform(0.03, 0.06),
     graspDepth: r.uniform(0.007, 0.022),
     graspOffset: r.uniform(-0.004, 0.004),

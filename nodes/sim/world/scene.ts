@@ -80,6 +80,7 @@ export function staticScene(s: Scenario): Primitive[] {
   return out;
 }
 
+const scratch = new Float64Array(16);
 const pt = (m: Mat4, local: Vec3 = [0, 0, 0]): Vec3 => transformPoint(m, local);
 
 /** Moving primitives of one arm; `base` is world_T_arm_base_link, `opening` the finger opening. */
@@ -92,7 +93,7 @@ export function armPrimitives(side: SidePrefix, base: Mat4, f: ArmFrames, openin
     out.push({ kind: "capsule", id: `${side}_link${i + 1}`, a, b, radius: LINK_RADII[i]!, material: i === 2 || i === 5 ? JOINT_MATERIAL : ARM_MATERIAL }),
   );
   const box = (id: string, center: Vec3, half: Vec3, material: Material) => {
-    const m = mat4.translate(new Float64Array(16), f.flange, center) as Mat4;
+    const m = mat4.translate(scratch, f.flange, center) as Mat4;
     out.push({ kind: "box", id, pose: poseOf(m), halfExtents: half, material });
   };
   const [z0, z1] = GRIPPER.handZ;

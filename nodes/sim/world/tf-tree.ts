@@ -31,10 +31,16 @@ export function dynamicTransforms(q: ArrayLike<number>, object: Pose, root: stri
   return out;
 }
 
+const NAMES = {
+  left: { links: linkNames("left"), base: armBaseFrame("left"), flange: flangeFrame("left"), pads: padIdsOf("left") },
+  right: { links: linkNames("right"), base: armBaseFrame("right"), flange: flangeFrame("right"), pads: padIdsOf("right") },
+};
+
 function appendArm(out: FrameTransform[], side: SidePrefix, q: ArrayLike<number>): void {
-  const links = linkNames(side);
+  const names = NAMES[side];
+  const links = names.links;
   const off = armOffset(side);
-  let parent = armBaseFrame(side);
+  let parent = names.base;
   for (let i = 0; i < ARM_DOF; i++) {
     const o = ORIGIN_QUATS[i]!;
     const half = 0.5 * q[off + i]!;
@@ -45,10 +51,10 @@ function appendArm(out: FrameTransform[], side: SidePrefix, q: ArrayLike<number>
     out.push({ parent, child: links[i]!, transform: { position: [xyz[0], xyz[1], xyz[2]], orientation: [x, y, z, w] } });
     parent = links[i]!;
   }
-  const flange = flangeFrame(side);
+  const flange = names.flange;
   out.push({ parent, child: flange, transform: { position: [...FLANGE_POSE.position], orientation: [...FLANGE_POSE.orientation] } });
   const g = q[gripperIndex(side)]!;
-  const [lp, rp] = padIdsOf(side);
+  const [lp, rp] = names.pads;
   out.push({ parent: flange, child: lp, transform: { position: [0, g / 2, GRIPPER.padZ], orientation: [...PAD_QUATS.left] } });
   out.push({ parent: flange, child: rp, transform: { position: [0, -g / 2, GRIPPER.padZ], orientation: [...PAD_QUATS.right] } });
 }

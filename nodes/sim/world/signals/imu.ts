@@ -8,10 +8,12 @@ import type { KinCache } from "../kin-cache.ts";
 import { type Mat4, asQuat, newMat4, newQuat, rotateIntoFrame, rotationOf } from "../rigid.ts";
 import { NoiseStream, Prng, sampleKey } from "../rng.ts";
 import { armOffset } from "../robot.ts";
+import { ACCEL_STEP } from "../load.ts";
 
 const GYRO_NOISE = 0.0015; // rad/s
 const ACCEL_NOISE = 0.015; // m/s²
-const STEP = 0.001; // s, finite-difference step for the acceleration
+// finite-difference step: the wrench uses the same, so both share the cached kinematics
+const STEP = ACCEL_STEP;
 
 export class ImuSensor {
   private readonly gyroBias: number[];

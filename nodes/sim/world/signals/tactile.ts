@@ -9,7 +9,7 @@ import type { GraspModel } from "../grasp.ts";
 import type { KinCache } from "../kin-cache.ts";
 import type { LoadModel } from "../load.ts";
 import { GRIPPER, PAD_AXES } from "../robot.ts";
-import { rotateOutOfFrame } from "../rigid.ts";
+import { rotateOutOfFrame, takeF32 } from "../rigid.ts";
 import { NoiseStream, sampleKey } from "../rng.ts";
 
 const PRESSURE_NOISE = 0.15; // kPa
@@ -36,7 +36,7 @@ interface PadLayout {
 
 export function makeTactileFrame(rows: number, cols: number): TactileFrame {
   const n = rows * cols;
-  return { rows, cols, pressure: new Float32Array(n), shearX: new Float32Array(n), shearY: new Float32Array(n) };
+  return { rows, cols, pressure: takeF32(n), shearX: takeF32(n), shearY: takeF32(n) };
 }
 
 export class TactileSensor {
@@ -134,12 +134,13 @@ export class TactileSensor {
 
     if (this.noiseOn) {
       const n = this.noise.get(pad)!;
-      const key = sampleKey(t);
+      const h = n.sample(sampleKey(t));
       const N = rows * cols;
+      const { pressure, shearX, shearY } = frame;
       for (let i = 0; i < N; i++) {
-        frame.pressure[i] = frame.pressure[i]! + PRESSURE_NOISE * n.gauss(key, i);
-        frame.shearX[i] = frame.shearX[i]! + SHEAR_NOISE * n.gauss(key, i + N);
-        frame.shearY[i] = frame.shearY[i]! + SHEAR_NOISE * n.gauss(key, i + 2 * N);
+        pressure[i] = pressure[i]! + PRESSURE_NOISE * n.triangularAt(h, i);
+        shearX[i] = shearX[i]! + SHEAR_NOISE * n.triangularAt(h, i + N);
+        shearY[i] = shearY[i]! + SHEAR_NOISE * n.triangularAt(h, i + 2 * N);
       }
     }
     return frame;
