@@ -5,13 +5,14 @@
 import type { CameraSpec } from "../../rig/profile.ts";
 import type { Rgb, SceneGeometry, Vec3 } from "../types.ts";
 import { cameraRays, type CameraIntrinsics, type CameraRays } from "./camera-rays.ts";
-import { CompiledScene, KIND_PLANE, MAT_STRIDE, STRIDE } from "./compiled-scene.ts";
+import { CompiledScene, KIND_CAPSULE, KIND_PLANE, MAT_STRIDE, STRIDE } from "./compiled-scene.ts";
 import { addImageNoise } from "./noise.ts";
 import { invertRigid, poseToMatrix, sameMatrix, type SensorPose } from "./pose-matrix.ts";
+import { DirtyRects } from "./dirty-rects.ts";
 import { castRect } from "./ray-cast.ts";
-import { fullScreen, screenRect, type PixelRect } from "./screen-bounds.ts";
+import { capsulePieceRect, fullScreen, screenRect, type PixelRect } from "./screen-bounds.ts";
 import { shadeRange, type ShadeInputs } from "./shade.ts";
-import { nearestPossibleDistance, TileMaxDepth, TILE } from "./occlusion-tiles.ts";
+import { liesBehindPlane, nearestPossibleDistance, TileMaxDepth, TILE } from "./occlusion-tiles.ts";
 
 export type CameraRenderSpec = CameraIntrinsics & Partial<Pick<CameraSpec, "name" | "depth_scale">>;
 
@@ -68,6 +69,9 @@ interface StaticLayer {
 }
 
 const MAX_PRIMITIVES = 32767;
+/** Capsules whose screen rectangle exceeds this many pixels are cast piecewise. */
+const CAPSULE_SPLIT_AREA = 64 * 64;
+const CAPSULE_PIECES = 4;
 
 class RayCastCamera implements CameraRenderer {
   readonly width: number;
@@ -85,10 +89,12 @@ class RayCastCamera implements CameraRenderer {
   private readonly compiled = new CompiledScene();
   /** Starting depth buffer: `far` where a ray exists, 0 where none does (nothing can win). */
   private readonly nearestInit: Float32Array;
+  private readonly nearestPair: Float32Array;
+  private readonly idsPair: Int16Array;
   private readonly nearest: Float32Array;
   private readonly ids: Int16Array;
-  private readonly spanStart: Int32Array;
-  private readonly spanEnd: Int32Array;
+  /** Rectangles the moving primitives were cast over in the last frame. */
+  private readonly dirty = new DirtyRects();
   private readonly baseTSensor = new Float64Array(16);
   private readonly sensorTBase = new Float64Array(16);
   private readonly light = new Float64Array(3);
@@ -96,10 +102,13 @@ class RayCastCamera implements CameraRenderer {
   private readonly tiles: TileMaxDepth;
   private readonly far: number;
   private castOrder = new Int32Array(16);
+  /** Per (primitive, plane) pair this frame: 0 unknown, 1 lies behind the plane, 2 does not. */
+  private behind = new Uint8Array(0);
   private castDistance = new Float64Array(16);
   /** Whether nearest/ids equal the static layer outside the current dirty spans. */
   private workingMatchesLayer = false;
   private readonly rect: PixelRect = { u0: 0, u1: 0, v0: 0, v1: 0 };
+  private readonly cover = new Int32Array(4 * CAPSULE_PIECES);
   private layer: StaticLayer | undefined;
 
   constructor(spec: CameraRenderSpec, options: CameraRenderOptions) {
@@ -125,10 +134,11 @@ class RayCastCamera implements CameraRenderer {
     const far = options.far ?? 20;
     this.nearestInit = new Float32Array(n);
     for (let i = 0; i < n; i++) this.nearestInit[i] = this.rays.valid[i] ? far : 0;
-    this.nearest = new Float32Array(n);
-    this.ids = new Int16Array(n);
-    this.spanStart = new Int32Array(this.height);
-    this.spanEnd = new Int32Array(this.height);
+    // Working buffers in the first half; the static layer's copy (cached cameras) in the second.
+    this.nearestPair = new Float32Array(this.cacheStatic ? 2 * n : n);
+    this.idsPair = new Int16Array(this.cacheStatic ? 2 * n : n);
+    this.nearest = this.nearestPair.subarray(0, n);
+    this.ids = this.idsPair.subarray(0, n);
     this.far = far;
     this.tiles = new TileMaxDepth(this.width, this.height);
     this.shadeInputs = {
@@ -178,18 +188,22 @@ class RayCastCamera implements CameraRenderer {
   /**
    * Static cameras: start from the static layer and re-cast only the moving primitives inside
    * their screen rectangles. The working depth/id buffers equal the layer outside the previous
-   * frame's dirty spans, so only those are restored, not the whole image.
+   * frame's rectangles, so only those are restored, not the whole image.
    */
   private renderOverStaticLayer(scene: SceneGeometry, firstDynamic: number, out: CameraFrameOut): void {
     const layer = this.staticLayer(scene, firstDynamic);
     const w = this.width;
-    const start = this.spanStart, end = this.spanEnd;
+    const dirty = this.dirty;
     if (this.workingMatchesLayer) {
+      // The layer lives in the second half of the same buffers: copyWithin restores without
+      // allocating a view per interval.
+      const n = w * this.height;
       for (let v = 0; v < this.height; v++) {
-        if (start[v]! >= end[v]!) continue;
-        const a = v * w + start[v]!, b = v * w + end[v]!;
-        this.nearest.set(layer.nearest.subarray(a, b), a);
-        this.ids.set(layer.ids.subarray(a, b), a);
+        for (let q = 0, count = dirty.row(v); q < count; q++) {
+          const a = v * w + dirty.intervalStart(q), b = v * w + dirty.intervalEnd(q);
+          this.nearestPair.copyWithin(a, n + a, n + b);
+          this.idsPair.copyWithin(a, n + a, n + b);
+        }
       }
     } else {
       this.nearest.set(layer.nearest);
@@ -198,21 +212,21 @@ class RayCastCamera implements CameraRenderer {
     }
     if (out.rgb) out.rgb.set(layer.rgb);
     if (out.depth) out.depth.set(layer.depth);
-    start.fill(w);
-    end.fill(0);
+    dirty.clear();
     const compiled = this.compiled;
     for (let k = firstDynamic; k < compiled.count; k++) {
-      if (!this.castCulled(k)) continue;
-      const { u0, u1, v0, v1 } = this.rect;
-      for (let v = v0; v < v1; v++) {
-        if (u0 < start[v]!) start[v] = u0;
-        if (u1 > end[v]!) end[v] = u1;
+      const pieces = this.coverOf(k);
+      for (let q = 0; q < pieces; q++) {
+        const u0 = this.cover[q * 4]!, u1 = this.cover[q * 4 + 1]!, v0 = this.cover[q * 4 + 2]!, v1 = this.cover[q * 4 + 3]!;
+        castRect(compiled, k, this.rays.dirs, w, u0, u1, v0, v1, this.near, this.nearest, this.ids);
+        dirty.add(u0, u1, v0, v1);
       }
     }
     // Only pixels a moving primitive won need shading; the rest already hold the static layer.
     for (let v = 0; v < this.height; v++) {
-      if (start[v]! >= end[v]!) continue;
-      this.shade(v * w + start[v]!, v * w + end[v]!, firstDynamic, out.rgb, out.depth);
+      for (let q = 0, n = dirty.row(v); q < n; q++) {
+        this.shade(v * w + dirty.intervalStart(q), v * w + dirty.intervalEnd(q), firstDynamic, out.rgb, out.depth);
+      }
     }
   }
 
@@ -225,19 +239,22 @@ class RayCastCamera implements CameraRenderer {
     this.nearest.set(this.nearestInit);
     this.ids.fill(-1);
     for (let k = 0; k < staticCount; k++) this.castCulled(k);
+    const layerNearest = this.nearestPair.subarray(n, 2 * n);
+    const layerIds = this.idsPair.subarray(n, 2 * n);
+    layerNearest.set(this.nearest);
+    layerIds.set(this.ids);
     const layer: StaticLayer = {
       pose: Float64Array.from(this.baseTSensor),
       key,
-      nearest: Float32Array.from(this.nearest),
-      ids: Int16Array.from(this.ids),
+      nearest: layerNearest,
+      ids: layerIds,
       rgb: new Uint8Array(n * 3),
       depth: new Uint16Array(n),
     };
     this.shade(0, n, -1, layer.rgb, layer.depth);
     this.layer = layer;
     this.workingMatchesLayer = true;
-    this.spanStart.fill(this.width);
-    this.spanEnd.fill(0);
+    this.dirty.clear();
     return layer;
   }
 
@@ -270,20 +287,37 @@ class RayCastCamera implements CameraRenderer {
       order[b + 1] = k;
     }
     this.tiles.resetTo(this.far);
+    if (this.behind.length < count * count) this.behind = new Uint8Array(count * count);
+    this.behind.fill(0, 0, count * count);
     for (let a = 0; a < count; a++) {
       const k = order[a]!;
-      if (!screenRect(compiled, k, this.rays, this.zClip, this.rect)) continue;
-      const { u0, u1, v0, v1 } = this.rect;
-      this.castUnoccludedTiles(k, dist[k]!, u0, u1, v0, v1);
-      this.tiles.invalidate(u0, u1, v0, v1);
+      const pieces = this.coverOf(k);
+      for (let q = 0; q < pieces; q++) {
+        this.castUnoccludedTiles(k, dist[k]!, this.cover[q * 4]!, this.cover[q * 4 + 1]!, this.cover[q * 4 + 2]!, this.cover[q * 4 + 3]!);
+      }
     }
+  }
+
+  /** Whether everything in tile (tx, ty) is already nearer than primitive k can be. */
+  private tileHides(k: number, minDistance: number, tx: number, ty: number): boolean {
+    if (this.tiles.tileMax(tx, ty, this.nearest, this.ids) < minDistance) return true;
+    const cover = this.tiles.tileUniform(tx, ty, this.nearest, this.ids);
+    if (cover < 0) return false;
+    // Memoised per frame: tens of primitives, so a small pair table.
+    const at = k * this.compiled.count + cover;
+    let known = this.behind[at]!;
+    if (known === 0) {
+      known = liesBehindPlane(this.compiled, k, cover) ? 1 : 2;
+      this.behind[at] = known;
+    }
+    return known === 1;
   }
 
   /** Casts k over the rectangle, skipping tiles already nearer everywhere than k can be. */
   private castUnoccludedTiles(k: number, minDistance: number, u0: number, u1: number, v0: number, v1: number): void {
     const w = this.width, dirs = this.rays.dirs;
     if (!(minDistance > this.near)) {
-      castRect(this.compiled, k, dirs, w, u0, u1, v0, v1, this.near, this.nearest, this.ids);
+      if (castRect(this.compiled, k, dirs, w, u0, u1, v0, v1, this.near, this.nearest, this.ids) > 0) this.tiles.invalidate(u0, u1, v0, v1);
       return;
     }
     const tx0 = (u0 / TILE) | 0, tx1 = ((u1 - 1) / TILE) | 0;
@@ -291,15 +325,43 @@ class RayCastCamera implements CameraRenderer {
       const a = Math.max(v0, ty * TILE), b = Math.min(v1, ty * TILE + TILE);
       let runStart = -1;
       for (let tx = tx0; tx <= tx1 + 1; tx++) {
-        const open = tx <= tx1 && !(this.tiles.tileMax(tx, ty, this.nearest) < minDistance);
+        const open = tx <= tx1 && !this.tileHides(k, minDistance, tx, ty);
         if (open && runStart < 0) runStart = tx;
         if (!open && runStart >= 0) {
           const c0 = Math.max(u0, runStart * TILE), c1 = Math.min(u1, tx * TILE);
-          castRect(this.compiled, k, dirs, w, c0, c1, a, b, this.near, this.nearest, this.ids);
+          // Tiles the primitive won no pixel in keep their farthest depth.
+          if (castRect(this.compiled, k, dirs, w, c0, c1, a, b, this.near, this.nearest, this.ids) > 0) this.tiles.invalidate(c0, c1, a, b);
           runStart = -1;
         }
       }
     }
+  }
+
+  /**
+   * Rectangles covering primitive k's footprint, into this.cover; returns how many (0 when off
+   * screen). Capsules with a large rectangle are covered piecewise along their axis.
+   */
+  private coverOf(k: number): number {
+    const rect = this.rect, cover = this.cover;
+    if (!screenRect(this.compiled, k, this.rays, this.zClip, rect)) return 0;
+    const area = (rect.u1 - rect.u0) * (rect.v1 - rect.v0);
+    if (this.compiled.kinds[k] !== KIND_CAPSULE || area < CAPSULE_SPLIT_AREA) {
+      cover[0] = rect.u0;
+      cover[1] = rect.u1;
+      cover[2] = rect.v0;
+      cover[3] = rect.v1;
+      return 1;
+    }
+    let n = 0;
+    for (let piece = 0; piece < CAPSULE_PIECES; piece++) {
+      if (!capsulePieceRect(this.compiled, k, piece / CAPSULE_PIECES, (piece + 1) / CAPSULE_PIECES, this.rays, this.zClip, rect)) continue;
+      cover[n * 4] = rect.u0;
+      cover[n * 4 + 1] = rect.u1;
+      cover[n * 4 + 2] = rect.v0;
+      cover[n * 4 + 3] = rect.v1;
+      n++;
+    }
+    return n;
   }
 
   /** Casts primitive k over its screen rectangle (left in this.rect); false when off screen. */

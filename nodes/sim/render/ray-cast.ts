@@ -1,5 +1,5 @@
 // Ray casting of one primitive over a rectangle of a ray table, keeping the nearest hit per ray
-// in a depth buffer. Rays start at the sensor origin (the scene is already in the sensor frame).
+// in a depth buffer; each cast returns how many rays it won. Rays start at the sensor origin (the scene is already in the sensor frame).
 // One tight loop per primitive kind: the kind switch happens once per rectangle, not per ray.
 import { KIND_BOX, KIND_CAPSULE, KIND_PLANE, KIND_SPHERE, STRIDE, type CompiledScene } from "./compiled-scene.ts";
 
@@ -20,27 +20,24 @@ export function castRect(
   tMin: number,
   nearest: Float32Array,
   hit: Int16Array,
-): void {
+): number {
   switch (scene.kinds[k]) {
     case KIND_PLANE:
-      castPlane(scene.params, k, dirs, width, u0, u1, v0, v1, tMin, nearest, hit);
-      break;
+      return castPlane(scene.params, k, dirs, width, u0, u1, v0, v1, tMin, nearest, hit);
     case KIND_SPHERE:
-      castSphere(scene.params, k, dirs, width, u0, u1, v0, v1, tMin, nearest, hit);
-      break;
+      return castSphere(scene.params, k, dirs, width, u0, u1, v0, v1, tMin, nearest, hit);
     case KIND_CAPSULE:
-      castCapsule(scene.params, k, dirs, width, u0, u1, v0, v1, tMin, nearest, hit);
-      break;
+      return castCapsule(scene.params, k, dirs, width, u0, u1, v0, v1, tMin, nearest, hit);
     case KIND_BOX:
-      castBox(scene.params, k, dirs, width, u0, u1, v0, v1, tMin, nearest, hit);
-      break;
+      return castBox(scene.params, k, dirs, width, u0, u1, v0, v1, tMin, nearest, hit);
     default:
       throw new Error(`renderer: primitive ${k} has an unknown kind`);
   }
 }
 
-function castPlane(p: Float64Array, k: number, dirs: Float32Array, width: number, u0: number, u1: number, v0: number, v1: number, tMin: number, nearest: Float32Array, hit: Int16Array): void {
+function castPlane(p: Float64Array, k: number, dirs: Float32Array, width: number, u0: number, u1: number, v0: number, v1: number, tMin: number, nearest: Float32Array, hit: Int16Array): number {
   const o = k * STRIDE;
+  let wins = 0;
   const nx = p[o]!, ny = p[o + 1]!, nz = p[o + 2]!, c = p[o + 3]!;
   const ux = p[o + 4]!, uy = p[o + 5]!, uz = p[o + 6]!, uOff = p[o + 7]!;
   const vx = p[o + 8]!, vy = p[o + 9]!, vz = p[o + 10]!, vOff = p[o + 11]!;
@@ -61,12 +58,15 @@ function castPlane(p: Float64Array, k: number, dirs: Float32Array, width: number
       }
       nearest[i] = t;
       hit[i] = k;
+      wins++;
     }
   }
+  return wins;
 }
 
-function castSphere(p: Float64Array, k: number, dirs: Float32Array, width: number, u0: number, u1: number, v0: number, v1: number, tMin: number, nearest: Float32Array, hit: Int16Array): void {
+function castSphere(p: Float64Array, k: number, dirs: Float32Array, width: number, u0: number, u1: number, v0: number, v1: number, tMin: number, nearest: Float32Array, hit: Int16Array): number {
   const o = k * STRIDE;
+  let wins = 0;
   const cx = p[o]!, cy = p[o + 1]!, cz = p[o + 2]!, cc = p[o + 4]!;
   for (let v = v0; v < v1; v++) {
     const rowEnd = v * width + u1;
@@ -79,12 +79,15 @@ function castSphere(p: Float64Array, k: number, dirs: Float32Array, width: numbe
       if (!(t > tMin && t < nearest[i]!)) continue;
       nearest[i] = t;
       hit[i] = k;
+      wins++;
     }
   }
+  return wins;
 }
 
-function castCapsule(p: Float64Array, k: number, dirs: Float32Array, width: number, u0: number, u1: number, v0: number, v1: number, tMin: number, nearest: Float32Array, hit: Int16Array): void {
+function castCapsule(p: Float64Array, k: number, dirs: Float32Array, width: number, u0: number, u1: number, v0: number, v1: number, tMin: number, nearest: Float32Array, hit: Int16Array): number {
   const o = k * STRIDE;
+  let wins = 0;
   const ax = p[o]!, ay = p[o + 1]!, az = p[o + 2]!;
   const bax = p[o + 3]!, bay = p[o + 4]!, baz = p[o + 5]!;
   const baba = p[o + 7]!, baoa = p[o + 8]!;
@@ -121,42 +124,52 @@ function castCapsule(p: Float64Array, k: number, dirs: Float32Array, width: numb
       if (!(t > tMin && t < nearest[i]!)) continue;
       nearest[i] = t;
       hit[i] = k;
+      wins++;
     }
   }
+  return wins;
 }
 
-function castBox(p: Float64Array, k: number, dirs: Float32Array, width: number, u0: number, u1: number, v0: number, v1: number, tMin: number, nearest: Float32Array, hit: Int16Array): void {
+function castBox(p: Float64Array, k: number, dirs: Float32Array, width: number, u0: number, u1: number, v0: number, v1: number, tMin: number, nearest: Float32Array, hit: Int16Array): number {
   const o = k * STRIDE;
-  const xx = p[o + 3]!, xy = p[o + 4]!, xz = p[o + 5]!;
-  const yx = p[o + 6]!, yy = p[o + 7]!, yz = p[o + 8]!;
-  const zx = p[o + 9]!, zy = p[o + 10]!, zz = p[o + 11]!;
-  const hx = p[o + 12]!, hy = p[o + 13]!, hz = p[o + 14]!;
-  const ox = p[o + 15]!, oy = p[o + 16]!, oz = p[o + 17]!;
+  let wins = 0;
+  // Test first the slab the sensor lies farthest outside of: its entry distance alone is a lower
+  // bound on the hit, which rejects occluded rays (a table's slab under its top) after one divide.
+  const out0 = Math.abs(p[o + 15]!) - p[o + 12]!, out1 = Math.abs(p[o + 16]!) - p[o + 13]!, out2 = Math.abs(p[o + 17]!) - p[o + 14]!;
+  const first = out0 >= out1 && out0 >= out2 ? 0 : out1 >= out2 ? 1 : 2;
+  const second = first === 0 ? 1 : 0, third = first === 2 ? 1 : 2;
+  const ax = o + 3 + first * 3, bx = o + 3 + second * 3, cx = o + 3 + third * 3;
+  const axx = p[ax]!, axy = p[ax + 1]!, axz = p[ax + 2]!, ha = p[o + 12 + first]!, oa = p[o + 15 + first]!;
+  const bxx = p[bx]!, bxy = p[bx + 1]!, bxz = p[bx + 2]!, hb = p[o + 12 + second]!, ob = p[o + 15 + second]!;
+  const cxx = p[cx]!, cxy = p[cx + 1]!, cxz = p[cx + 2]!, hc = p[o + 12 + third]!, oc = p[o + 15 + third]!;
   for (let v = v0; v < v1; v++) {
     const rowEnd = v * width + u1;
     for (let i = v * width + u0; i < rowEnd; i++) {
       const j = i * 3;
       const dx = dirs[j]!, dy = dirs[j + 1]!, dz = dirs[j + 2]!;
       // Slab test in the box's own frame.
-      const ix = 1 / (xx * dx + xy * dy + xz * dz);
-      const iy = 1 / (yx * dx + yy * dy + yz * dz);
-      const iz = 1 / (zx * dx + zy * dy + zz * dz);
-      let a = (-hx - ox) * ix, b = (hx - ox) * ix;
+      const ia = 1 / (axx * dx + axy * dy + axz * dz);
+      let a = (-ha - oa) * ia, b = (ha - oa) * ia;
       let tNear = a < b ? a : b;
       let tFar = a < b ? b : a;
-      a = (-hy - oy) * iy;
-      b = (hy - oy) * iy;
+      if (!(tNear < nearest[i]! && tFar > tMin)) continue;
+      const ib = 1 / (bxx * dx + bxy * dy + bxz * dz);
+      a = (-hb - ob) * ib;
+      b = (hb - ob) * ib;
       if (a > b) { const s = a; a = b; b = s; }
       if (a > tNear) tNear = a;
       if (b < tFar) tFar = b;
-      a = (-hz - oz) * iz;
-      b = (hz - oz) * iz;
+      const ic = 1 / (cxx * dx + cxy * dy + cxz * dz);
+      a = (-hc - oc) * ic;
+      b = (hc - oc) * ic;
       if (a > b) { const s = a; a = b; b = s; }
       if (a > tNear) tNear = a;
       if (b < tFar) tFar = b;
       if (!(tNear <= tFar && tNear > tMin && tNear < nearest[i]!)) continue;
       nearest[i] = tNear;
       hit[i] = k;
+      wins++;
     }
   }
+  return wins;
 }

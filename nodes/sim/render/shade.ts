@@ -2,7 +2,7 @@
 // primitive id (neighbouring pixels mostly see the same surface), and each run goes to a small
 // loop specialised for its kind, which V8 compiles far better than one loop that branches on the
 // kind and calls out per pixel.
-import { KIND_PLANE, MAT_STRIDE, STRIDE, type CompiledScene } from "./compiled-scene.ts";
+import { KIND_CAPSULE, KIND_PLANE, MAT_STRIDE, STRIDE, type CompiledScene } from "./compiled-scene.ts";
 import { surfaceAt } from "./surface.ts";
 
 export interface ShadeInputs {
@@ -39,7 +39,9 @@ export function shadeRange(s: ShadeInputs, i0: number, i1: number, minId: number
       } else {
         if (depth) depthRun(s.nearest, s.dirs, s.depthPerMetre, depth, i, e);
         if (rgb) {
-          if (kinds[k] === KIND_PLANE) planeRun(s, k, rgb, i, e);
+          const kind = kinds[k];
+          if (kind === KIND_PLANE) planeRun(s, k, rgb, i, e);
+          else if (kind === KIND_CAPSULE) capsuleRun(s, k, rgb, i, e);
           else surfaceRun(s, k, rgb, i, e);
         }
       }
@@ -118,5 +120,41 @@ function surfaceRun(s: ShadeInputs, k: number, rgb: Uint8Array, i0: number, i1: 
     rgb[j] = mats[mo]! * f + 0.5;
     rgb[j + 1] = mats[mo + 1]! * f + 0.5;
     rgb[j + 2] = mats[mo + 2]! * f + 0.5;
+  }
+}
+
+/**
+ * Capsules (the arm links) cover much of a head camera's view, so their normal is computed
+ * inline here; it is surfaceAt's capsule case, which the LiDAR uses.
+ */
+function capsuleRun(s: ShadeInputs, k: number, rgb: Uint8Array, i0: number, i1: number): void {
+  const p = s.compiled.params;
+  const o = k * STRIDE;
+  const ax = p[o]!, ay = p[o + 1]!, az = p[o + 2]!;
+  const bax = p[o + 3]!, bay = p[o + 4]!, baz = p[o + 5]!;
+  const invBaba = 1 / p[o + 7]!, invR = 1 / p[o + 6]!;
+  const mo = k * MAT_STRIDE, mats = s.compiled.mats;
+  const cr = mats[mo]!, cg = mats[mo + 1]!, cb = mats[mo + 2]!;
+  const lx = s.light[0]!, ly = s.light[1]!, lz = s.light[2]!;
+  const ambient = s.ambient, diffuse = 1 - ambient;
+  const nearest = s.nearest, dirs = s.dirs;
+  for (let i = i0; i < i1; i++) {
+    const j = i * 3;
+    const t = nearest[i]!;
+    const dx = dirs[j]!, dy = dirs[j + 1]!, dz = dirs[j + 2]!;
+    const hx = t * dx - ax, hy = t * dy - ay, hz = t * dz - az;
+    let u = (hx * bax + hy * bay + hz * baz) * invBaba;
+    u = u < 0 ? 0 : u > 1 ? 1 : u;
+    let nx = (hx - u * bax) * invR, ny = (hy - u * bay) * invR, nz = (hz - u * baz) * invR;
+    if (nx * dx + ny * dy + nz * dz > 0) {
+      nx = -nx;
+      ny = -ny;
+      nz = -nz;
+    }
+    const lambert = nx * lx + ny * ly + nz * lz;
+    const f = ambient + (lambert > 0 ? diffuse * lambert : 0);
+    rgb[j] = cr * f + 0.5;
+    rgb[j + 1] = cg * f + 0.5;
+    rgb[j + 2] = cb * f + 0.5;
   }
 }

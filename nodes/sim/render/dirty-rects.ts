@@ -1,0 +1,81 @@
+// The screen rectangles the moving primitives were cast over, walked row by row as a union of
+// disjoint intervals: rectangles of two arms on either side of the image must not merge into
+// one span covering the whole row in between.
+
+export class DirtyRects {
+  count = 0;
+  private rects = new Int32Array(4 * 32);
+  private starts = new Int32Array(32);
+  private ends = new Int32Array(32);
+
+  clear(): void {
+    this.count = 0;
+  }
+
+  add(u0: number, u1: number, v0: number, v1: number): void {
+    if (this.count * 4 === this.rects.length) {
+      const grown = new Int32Array(this.rects.length * 2);
+      grown.set(this.rects);
+      this.rects = grown;
+    }
+    const o = this.count++ * 4;
+    this.rects[o] = u0;
+    this.rects[o + 1] = u1;
+    this.rects[o + 2] = v0;
+    this.rects[o + 3] = v1;
+  }
+
+  /** Copies the state of another set (the previous frame's rectangles). */
+  copyFrom(other: DirtyRects): void {
+    if (this.rects.length < other.count * 4) this.rects = new Int32Array(other.rects.length);
+    this.rects.set(other.rects.subarray(0, other.count * 4));
+    this.count = other.count;
+  }
+
+  /**
+   * Disjoint, sorted intervals [starts[i], ends[i]) covered on row v; returns how many. The
+   * arrays are reused by the next call.
+   */
+  row(v: number): number {
+    if (this.starts.length < this.count) {
+      this.starts = new Int32Array(this.rects.length / 4);
+      this.ends = new Int32Array(this.rects.length / 4);
+    }
+    let n = 0;
+    const r = this.rects, starts = this.starts, ends = this.ends;
+    for (let q = 0; q < this.count; q++) {
+      const o = q * 4;
+      if (v < r[o + 2]! || v >= r[o + 3]!) continue;
+      const a = r[o]!, b = r[o + 1]!;
+      // Insertion by start keeps the list sorted; there are tens of rectangles at most.
+      let at = n++;
+      while (at > 0 && starts[at - 1]! > a) {
+        starts[at] = starts[at - 1]!;
+        ends[at] = ends[at - 1]!;
+        at--;
+      }
+      starts[at] = a;
+      ends[at] = b;
+    }
+    // Merge overlapping or touching intervals in place.
+    let m = 0;
+    for (let q = 0; q < n; q++) {
+      if (m > 0 && starts[q]! <= ends[m - 1]!) {
+        if (ends[q]! > ends[m - 1]!) ends[m - 1] = ends[q]!;
+      } else {
+        starts[m] = starts[q]!;
+        ends[m] = ends[q]!;
+        m++;
+      }
+    }
+    return m;
+  }
+
+  intervalStart(q: number): number {
+    return this.starts[q]!;
+  }
+
+  intervalEnd(q: number): number {
+    return this.ends[q]!;
+  }
+}
