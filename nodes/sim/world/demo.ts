@@ -26,7 +26,7 @@ import { LoadModel } from "./load.ts";
 import { buildPlan } from "./plan.ts";
 import { mat4 } from "gl-matrix";
 import { type Mat4, mat4FromPose, newMat4, poseOf, takeF64 } from "./rigid.ts";
-import { ARM_DOF, JOINT_NAMES, SIDES, armBaseFrame, armOffset, flangeFrame, gripperIndex } from "./robot.ts";
+import { ARM_DOF, JOINT_NAMES, SIDES, armBaseFrame, flangeFrame, gripperIndex } from "./robot.ts";
 import { NoiseStream, sampleKey } from "./rng.ts";
 import { drawScenario, type Scenario } from "./scenario.ts";
 import { dynamicScene, staticScene } from "./scene.ts";
@@ -304,4 +304,3 @@ function imuArm(statics: StaticFrames): SidePrefix {
   return "right";
 }
 
-export { armOffset };

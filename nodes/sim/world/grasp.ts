@@ -225,14 +225,4 @@ export class GraspModel {
     out.set(this.releasedPose);
     return 0;
   }
-
-  /** Share of the contact patch still on the pad while the object slides off (1 when not sliding). */
-  coverage(t: number): number {
-    if (!this.drop) return 1;
-    const edge = this.topEdge0 + this.slide(t);
-    const half = GRIPPER.padLength / 2;
-    const c0 = Math.min(1, (half - this.topEdge0) / GRIPPER.padLength);
-    const c = Math.max(0, Math.min(1, (half - edge) / GRIPPER.padLength));
-    return Math.min(1, c / c0);
-  }
 }

@@ -2,7 +2,7 @@
 export { createDemo, STATE_PARTS } from "./demo.ts";
 export type { Demo, DemoOptions, PartialWorldState, StatePart, WorldProfile } from "./demo.ts";
 export { robotUrdf } from "./urdf.ts";
-export { ArmKinematics, ArmFrames, angularVelocity, solveIk, TCP_LOCAL } from "./kinematics.ts";
+export { ArmKinematics, ArmFrames, angularVelocity, robotKinematics, solveIk, TCP_LOCAL } from "./kinematics.ts";
 export type { IkOptions, IkResult } from "./kinematics.ts";
 export {
   ROBOT_MODEL,

@@ -199,3 +199,15 @@ function choleskySolve(L: Float64Array, b: Float64Array): void {
 }
 
 export { newMat4 };
+
+/**
+ * Both arms' kinematics mounted as the profile's static frames say: what the time-alignment and
+ * calibration code needs to turn /joint_states into link poses and rates (e.g. right_flange's angular
+ * velocity = `angularVelocity(right.fk(q, frames, 7), qd, 7)`).
+ */
+export function robotKinematics(statics: { world(frame: string): Mat4 }): Record<"left" | "right", ArmKinematics> {
+  return {
+    left: new ArmKinematics(statics.world("left_arm_base_link")),
+    right: new ArmKinematics(statics.world("right_arm_base_link")),
+  };
+}

@@ -2,7 +2,6 @@
 // (weight, inertia, support reaction while pressed onto the tray). Shared by the wrench, the joint
 // efforts and the tactile shear so that the three agree.
 import { GRAVITY, type GraspModel } from "./grasp.ts";
-import type { KinCache } from "./kin-cache.ts";
 import { type Mat4, newMat4 } from "./rigid.ts";
 
 /** Finite-difference step for accelerations, seconds. */
@@ -33,7 +32,7 @@ export class LoadModel {
     return this.grasp.objectPose(t, out);
   }
 
-  load(t: number, _cache?: KinCache): ObjectLoad {
+  load(t: number): ObjectLoad {
     const L = this.cached;
     if (L.t === t) return L;
     L.t = t;

@@ -31,14 +31,16 @@ export function quatFromRpy(roll: number, pitch: number, yaw: number, out: Quat6
   return out;
 }
 
-/** Inverse of quatFromRpy, for URDF export. */
+/** Inverse of quatFromRpy, for URDF export; at pitch ±90° (gimbal lock) yaw is set to 0. */
 export function rpyFromQuat(q: ArrayLike<number>): Vec3 {
   const x = q[0]!, y = q[1]!, z = q[2]!, w = q[3]!;
-  const roll = Math.atan2(2 * (w * x + y * z), 1 - 2 * (x * x + y * y));
-  const sp = Math.max(-1, Math.min(1, 2 * (w * y - z * x)));
-  const pitch = Math.asin(sp);
-  const yaw = Math.atan2(2 * (w * z + x * y), 1 - 2 * (y * y + z * z));
-  return [roll, pitch, yaw];
+  const r00 = 1 - 2 * (y * y + z * z), r10 = 2 * (x * y + z * w), r20 = 2 * (x * z - y * w);
+  const r21 = 2 * (y * z + x * w), r22 = 1 - 2 * (x * x + y * y);
+  const r11 = 1 - 2 * (x * x + z * z), r12 = 2 * (y * z - x * w);
+  if (Math.abs(r20) > 1 - 1e-12) {
+    return [Math.atan2(-r12, r11), r20 > 0 ? -Math.PI / 2 : Math.PI / 2, 0];
+  }
+  return [Math.atan2(r21, r22), Math.asin(-r20), Math.atan2(r10, r00)];
 }
 
 export function mat4FromXyzRpy(xyz: readonly number[], rpy: readonly number[], out: Mat4 = newMat4()): Mat4 {
