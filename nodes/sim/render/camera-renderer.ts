@@ -9,6 +9,7 @@ import { CompiledScene, KIND_CAPSULE, KIND_PLANE, MAT_STRIDE, STRIDE } from "./c
 import { addImageNoise } from "./noise.ts";
 import { invertRigid, poseToMatrix, sameMatrix, type SensorPose } from "./pose-matrix.ts";
 import { DirtyRects } from "./dirty-rects.ts";
+import { castAndShadePlane } from "./plane-fast-path.ts";
 import { castRect } from "./ray-cast.ts";
 import { capsulePieceRect, fullScreen, screenRect, type PixelRect } from "./screen-bounds.ts";
 import { shadeRange, type ShadeInputs } from "./shade.ts";
@@ -178,9 +179,10 @@ class RayCastCamera implements CameraRenderer {
     else {
       this.nearest.set(this.nearestInit);
       this.ids.fill(-1);
-      if (this.cull) this.castNearestFirst();
+      let shaded = -2;
+      if (this.cull) shaded = this.castNearestFirst(out);
       else for (let k = 0; k < compiled.count; k++) this.castCulled(k);
-      this.shade(0, n, -1, out.rgb, out.depth);
+      this.shade(0, n, -1, out.rgb, out.depth, shaded);
     }
     if (out.rgb && this.noise) addImageNoise(out.rgb, this.noise.amplitude, this.noise.seed, frameIndex);
   }
@@ -262,9 +264,10 @@ class RayCastCamera implements CameraRenderer {
    * Moving cameras: cast primitives nearest-first so that near surfaces (the table under a wrist
    * camera) fill the depth buffer early and far ones (floor, walls) skip whole occluded tiles.
    * Only exact float ties can resolve differently from index order, which is what the static
-   * layer and the unculled reference use.
+   * layer and the unculled reference use. The nearest plane is shaded while it is cast (pixels
+   * it wins and keeps need nothing more); returns its index for the shading pass to skip, or −2.
    */
-  private castNearestFirst(): void {
+  private castNearestFirst(out: CameraFrameOut): number {
     const compiled = this.compiled;
     const count = compiled.count;
     if (this.castOrder.length < count) {
@@ -289,13 +292,22 @@ class RayCastCamera implements CameraRenderer {
     this.tiles.resetTo(this.far);
     if (this.behind.length < count * count) this.behind = new Uint8Array(count * count);
     this.behind.fill(0, 0, count * count);
+    let shaded = -2;
     for (let a = 0; a < count; a++) {
       const k = order[a]!;
       const pieces = this.coverOf(k);
+      if (shaded === -2 && compiled.kinds[k] === KIND_PLANE && pieces === 1) {
+        const c = this.cover;
+        castAndShadePlane(this.shadeInputs, k, this.width, c[0]!, c[1]!, c[2]!, c[3]!, this.near, out.rgb, out.depth);
+        this.tiles.invalidate(c[0]!, c[1]!, c[2]!, c[3]!);
+        shaded = k;
+        continue;
+      }
       for (let q = 0; q < pieces; q++) {
         this.castUnoccludedTiles(k, dist[k]!, this.cover[q * 4]!, this.cover[q * 4 + 1]!, this.cover[q * 4 + 2]!, this.cover[q * 4 + 3]!);
       }
     }
+    return shaded;
   }
 
   /** Whether everything in tile (tx, ty) is already nearer than primitive k can be. */
@@ -393,7 +405,7 @@ class RayCastCamera implements CameraRenderer {
     }
   }
 
-  private shade(i0: number, i1: number, minId: number, rgb: Uint8Array | undefined, depth: Uint16Array | undefined): void {
-    shadeRange(this.shadeInputs, i0, i1, minId, rgb, depth);
+  private shade(i0: number, i1: number, minId: number, rgb: Uint8Array | undefined, depth: Uint16Array | undefined, skipId = -2): void {
+    shadeRange(this.shadeInputs, i0, i1, minId, rgb, depth, skipId);
   }
 }

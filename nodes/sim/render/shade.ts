@@ -23,8 +23,11 @@ export interface ShadeInputs {
   surface: Float64Array;
 }
 
-/** Shades pixels [i0, i1) whose winning primitive index is ≥ minId (−1: all, background too). */
-export function shadeRange(s: ShadeInputs, i0: number, i1: number, minId: number, rgb: Uint8Array | undefined, depth: Uint16Array | undefined): void {
+/**
+ * Shades pixels [i0, i1) whose winning primitive index is ≥ minId (−1: all, background too),
+ * except those won by `skipId`, which are already shaded.
+ */
+export function shadeRange(s: ShadeInputs, i0: number, i1: number, minId: number, rgb: Uint8Array | undefined, depth: Uint16Array | undefined, skipId = -2): void {
   const ids = s.ids;
   const kinds = s.compiled.kinds;
   let i = i0;
@@ -32,7 +35,7 @@ export function shadeRange(s: ShadeInputs, i0: number, i1: number, minId: number
     const k = ids[i]!;
     let e = i + 1;
     while (e < i1 && ids[e] === k) e++;
-    if (k >= minId) {
+    if (k >= minId && k !== skipId) {
       if (k < 0) {
         if (depth) depth.fill(0, i, e);
         if (rgb) fillColour(rgb, i, e, s.background[0], s.background[1], s.background[2]);
@@ -80,16 +83,16 @@ function planeRun(s: ShadeInputs, k: number, rgb: Uint8Array, i0: number, i1: nu
   const p = s.compiled.params;
   const o = k * STRIDE;
   const inv = 1 / size;
-  // In-plane coordinates in checker squares: t·(U·d) − U·p, scaled once here rather than per pixel.
-  const ux = p[o + 4]! * inv, uy = p[o + 5]! * inv, uz = p[o + 6]! * inv, uOff = p[o + 7]! * inv;
-  const vx = p[o + 8]! * inv, vy = p[o + 9]! * inv, vz = p[o + 10]! * inv, vOff = p[o + 11]! * inv;
+  const ux = p[o + 4]!, uy = p[o + 5]!, uz = p[o + 6]!, uOff = p[o + 7]!;
+  const vx = p[o + 8]!, vy = p[o + 9]!, vz = p[o + 10]!, vOff = p[o + 11]!;
   const nearest = s.nearest, dirs = s.dirs;
   for (let i = i0; i < i1; i++) {
     const j = i * 3;
     const t = nearest[i]!;
     const dx = dirs[j]!, dy = dirs[j + 1]!, dz = dirs[j + 2]!;
-    const pu = t * (ux * dx + uy * dy + uz * dz) - uOff;
-    const pv = t * (vx * dx + vy * dy + vz * dz) - vOff;
+    // In-plane coordinates t·(U·d) − U·p; the same expression as castAndShadePlane, to the bit.
+    const pu = (t * (ux * dx + uy * dy + uz * dz) - uOff) * inv;
+    const pv = (t * (vx * dx + vy * dy + vz * dz) - vOff) * inv;
     if ((Math.floor(pu) + Math.floor(pv)) & 1) {
       rgb[j] = r1;
       rgb[j + 1] = g1;
