@@ -40,6 +40,13 @@ describe("createDemo: episode structure", () => {
       }
       const d = demo(seed, false);
       for (const p of gt.phases) expect(d.phaseAt((p.start + p.end) / 2)).toBe(p.phase);
+      // contact instants fall in the phases they belong to
+      const phaseOf = (t: number) => gt.phases.find((p) => t >= p.start && t < p.end)!.phase;
+      for (const c of gt.contacts) {
+        if (c.kind === "onset") expect(phaseOf(c.t)).toBe("grasp");
+        if (c.kind === "release") expect(phaseOf(c.t)).toBe(gt.outcome === "success" ? "release" : "lift");
+        if (c.kind === "slip") expect(["lift", "transport"]).toContain(phaseOf(c.t));
+      }
       if (gt.outcome === "success") expect(gt.phases.map((p) => p.phase)).toEqual([...PHASES]);
     }
   });
