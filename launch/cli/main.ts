@@ -3,9 +3,11 @@
 import { type Command, type CommandContext, UsageError } from "./command.ts";
 import { simCommand } from "./sim.ts";
 import { demoCommand } from "./demo.ts";
+import { infoCommand } from "./info.ts";
+import { recoverCommand } from "./recover.ts";
 import { teledemoVersion } from "./version.ts";
 
-const COMMANDS: Command[] = [demoCommand, simCommand];
+const COMMANDS: Command[] = [demoCommand, simCommand, infoCommand, recoverCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
