@@ -1,5 +1,6 @@
 // A camera must show each world point where K and the plumb_bob model project it, and report
 // the true depth along its optical axis.
+import { mat4 } from "gl-matrix";
 import { describe, expect, it } from "vitest";
 import { createCameraRenderer, distort, plumbBobFromD, undistort, type CameraRenderSpec } from "../../../nodes/sim/render/index.ts";
 import type { Pose, SceneGeometry, Vec3 } from "../../../nodes/sim/types.ts";
@@ -107,6 +108,20 @@ describe("camera projection", () => {
       }
       expect(checked).toBeGreaterThan(300);
     }
+  });
+
+  it("takes the pose as a gl-matrix mat4 as well as a Pose", () => {
+    const q = HEAD_CAMERA_POSE.orientation, t = HEAD_CAMERA_POSE.position;
+    const m = mat4.fromRotationTranslation(mat4.create(), q, t);
+    const cam = createCameraRenderer(HEAD);
+    const a = new Uint16Array(HEAD.width * HEAD.height), b = new Uint16Array(a.length);
+    const scene = { static: staticPrimitives(), dynamic: [] };
+    cam.render(scene, HEAD_CAMERA_POSE, { depth: a });
+    cam.render(scene, m, { depth: b });
+    let off = 0;
+    for (let i = 0; i < a.length; i++) off = Math.max(off, Math.abs(a[i]! - b[i]!));
+    // mat4 is float32: its rounding may move a depth by a millimetre, no more.
+    expect(off).toBeLessThanOrEqual(1);
   });
 
   it("pixels with no return have depth 0 and the background colour", () => {
