@@ -2,7 +2,7 @@
 // primitive id (neighbouring pixels mostly see the same surface), and each run goes to a small
 // loop specialised for its kind, which V8 compiles far better than one loop that branches on the
 // kind and calls out per pixel.
-import { KIND_CAPSULE, KIND_PLANE, MAT_STRIDE, STRIDE, type CompiledScene } from "./compiled-scene.ts";
+import { KIND_BOX, KIND_CAPSULE, KIND_PLANE, MAT_STRIDE, STRIDE, type CompiledScene } from "./compiled-scene.ts";
 import { surfaceAt } from "./surface.ts";
 
 export interface ShadeInputs {
@@ -45,6 +45,7 @@ export function shadeRange(s: ShadeInputs, i0: number, i1: number, minId: number
           const kind = kinds[k];
           if (kind === KIND_PLANE) planeRun(s, k, rgb, i, e);
           else if (kind === KIND_CAPSULE) capsuleRun(s, k, rgb, i, e);
+          else if (kind === KIND_BOX) boxRun(s, k, rgb, i, e);
           else surfaceRun(s, k, rgb, i, e);
         }
       }
@@ -159,5 +160,58 @@ function capsuleRun(s: ShadeInputs, k: number, rgb: Uint8Array, i0: number, i1: 
     rgb[j] = cr * f + 0.5;
     rgb[j + 1] = cg * f + 0.5;
     rgb[j + 2] = cb * f + 0.5;
+  }
+}
+
+/**
+ * Boxes (tray, object, gripper parts): the face is found in the box frame and its normal's
+ * Lambert factor is one of six per-run constants; checker squares run along the face. This is
+ * surfaceAt's box case, inlined for speed.
+ */
+function boxRun(s: ShadeInputs, k: number, rgb: Uint8Array, i0: number, i1: number): void {
+  const p = s.compiled.params, mats = s.compiled.mats;
+  const o = k * STRIDE;
+  const xx = p[o + 3]!, xy = p[o + 4]!, xz = p[o + 5]!;
+  const yx = p[o + 6]!, yy = p[o + 7]!, yz = p[o + 8]!;
+  const zx = p[o + 9]!, zy = p[o + 10]!, zz = p[o + 11]!;
+  const ihx = 1 / p[o + 12]!, ihy = 1 / p[o + 13]!, ihz = 1 / p[o + 14]!;
+  const ox = p[o + 15]!, oy = p[o + 16]!, oz = p[o + 17]!;
+  const lx = s.light[0]!, ly = s.light[1]!, lz = s.light[2]!;
+  const ambient = s.ambient, diffuse = 1 - ambient;
+  // Lambert factor of each face normal ±axis; the sign flips towards the sensor per pixel below.
+  const lamX = xx * lx + xy * ly + xz * lz, lamY = yx * lx + yy * ly + yz * lz, lamZ = zx * lx + zy * ly + zz * lz;
+  const mo = k * MAT_STRIDE;
+  const size = mats[mo + 6]!;
+  const inv = size > 0 ? 1 / size : 0;
+  const nearest = s.nearest, dirs = s.dirs;
+  for (let i = i0; i < i1; i++) {
+    const j = i * 3;
+    const t = nearest[i]!;
+    const dx = dirs[j]!, dy = dirs[j + 1]!, dz = dirs[j + 2]!;
+    const ddx = xx * dx + xy * dy + xz * dz, ddy = yx * dx + yy * dy + yz * dz, ddz = zx * dx + zy * dy + zz * dz;
+    const bx = ox + t * ddx, by = oy + t * ddy, bz = oz + t * ddz;
+    const rx = Math.abs(bx) * ihx, ry = Math.abs(by) * ihy, rz = Math.abs(bz) * ihz;
+    let lambert: number, fa: number, fb: number;
+    if (rx >= ry && rx >= rz) {
+      lambert = (bx < 0 ? -1 : 1) * lamX;
+      if ((bx < 0 ? -ddx : ddx) > 0) lambert = -lambert;
+      fa = by;
+      fb = bz;
+    } else if (ry >= rz) {
+      lambert = (by < 0 ? -1 : 1) * lamY;
+      if ((by < 0 ? -ddy : ddy) > 0) lambert = -lambert;
+      fa = bx;
+      fb = bz;
+    } else {
+      lambert = (bz < 0 ? -1 : 1) * lamZ;
+      if ((bz < 0 ? -ddz : ddz) > 0) lambert = -lambert;
+      fa = bx;
+      fb = by;
+    }
+    const f = ambient + (lambert > 0 ? diffuse * lambert : 0);
+    const m = mo + (inv > 0 && (Math.floor(fa * inv) + Math.floor(fb * inv)) & 1 ? 3 : 0);
+    rgb[j] = mats[m]! * f + 0.5;
+    rgb[j + 1] = mats[m + 1]! * f + 0.5;
+    rgb[j + 2] = mats[m + 2]! * f + 0.5;
   }
 }
