@@ -3,7 +3,7 @@
 // latency with heavy-tailed jitter, or not at all. The host clock is the truth the rest of the
 // stack must recover, so every parameter here is also reported as ground truth.
 import type { SimClockSpec } from "../../rig/profile.ts";
-import { Rng } from "../random.ts";
+import { Prng } from "../random.ts";
 
 export interface ClockGroundTruth {
   sensor: string;
@@ -33,7 +33,7 @@ export interface SensorSample {
 }
 
 export class SensorClock {
-  private readonly rng: Rng;
+  private readonly rng: Prng;
   private readonly periodNs: number;
   private readonly phaseNs: number;
   private index = 0;
@@ -49,7 +49,7 @@ export class SensorClock {
     streamKey: string,
   ) {
     if (!(rateHz > 0)) throw new Error(`sensor ${sensor}: a sampled stream needs a positive rate, got ${rateHz}`);
-    this.rng = Rng.derive(seed, "clock", sensor, streamKey);
+    this.rng = Prng.derive(seed, "clock", sensor, streamKey);
     this.periodNs = 1e9 / rateHz;
     // Sensors are not phase-locked to each other: each starts somewhere within its first period.
     this.phaseNs = this.rng.uniform(0, this.periodNs);

@@ -2,31 +2,9 @@
 // script once at creation, and a stateless hash for sensor noise, because streams sample at
 // different rates and in any order — noise must depend only on (seed, stream, sample key).
 
-/** mulberry32: tiny, fast, good enough for drawing scenario parameters. */
-export class Prng {
-  private state: number;
-  constructor(seed: number) {
-    this.state = (seed ^ 0x9e3779b9) >>> 0;
-  }
-  /** Uniform in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let z = this.state;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
-  }
-  uniform(lo: number, hi: number): number {
-    return lo + (hi - lo) * this.next();
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  gaussian(): number {
-    const u = Math.max(this.next(), 1e-12);
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.next());
-  }
-}
+import { hashString } from "../random.ts";
+
+export { Prng } from "../random.ts";
 
 /** 32-bit integer hash (lowbias32 style avalanche). */
 export function hash32(x: number): number {
@@ -38,11 +16,7 @@ export function hash32(x: number): number {
 }
 
 /** Stable 32-bit id of a stream name, so noise streams never collide by accident. */
-export function streamId(name: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
-  return h >>> 0;
-}
+export const streamId = (name: string): number => hashString(name);
 
 /** Sample key of an instant: integer microseconds, exact for times produced from integer-ns clocks. */
 export function sampleKey(t: number): number {
