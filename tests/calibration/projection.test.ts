@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { distortNormalized, projectPoint, rectifyPixel, undistortNormalized, undistortPixel } from "../../calibration/projection.ts";
 import { pinholeCamera } from "../../calibration/model/camera.ts";
 import type { DistortionModel } from "../../calibration/model/types.ts";
-import { seededRandom } from "./support/random.ts";
+import { seededRandom } from "../support/random.ts";
 
 const CASES: [DistortionModel, number[]][] = [
   ["plumb_bob", [-0.28, 0.09, 0.001, -0.0007, -0.012]],

@@ -1,25 +1,9 @@
 // Synthetic sensor streams with known clock truth, for the clock-model and xcorr tests.
 // Everything is seeded, so a failure reproduces.
 
-/** Small, fast, seeded PRNG (mulberry32): uniform in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { gaussian, seededRandom } from "../support/random.ts";
 
-/** Standard normal from a uniform source (Box–Muller). */
-export function gaussian(rand: () => number): () => number {
-  return () => {
-    const u = Math.max(rand(), 1e-300);
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
-  };
-}
+export { gaussian, seededRandom };
 
 export interface StreamSpec {
   rateHz: number;

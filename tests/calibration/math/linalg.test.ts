@@ -5,7 +5,7 @@ import { symmetricEigen } from "../../../calibration/math/eigen.ts";
 import { cholesky, solveSpd, NotPositiveDefiniteError } from "../../../calibration/math/cholesky.ts";
 import { solveLeastSquares } from "../../../calibration/math/least-squares.ts";
 import { levenbergMarquardt } from "../../../calibration/math/levenberg-marquardt.ts";
-import { seededRandom } from "../support/random.ts";
+import { seededRandom } from "../../support/random.ts";
 
 function randomMatrix(rows: number, cols: number, seed: number): Matrix {
   const r = seededRandom(seed);

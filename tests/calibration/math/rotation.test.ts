@@ -12,7 +12,7 @@ import {
   mat3Transpose,
 } from "../../../calibration/math/so3.ts";
 import { composeTransforms, invertTransform, makeTransform, transformPoint, rotationDifference, transformToMat4 } from "../../../calibration/math/rigid.ts";
-import { seededRandom } from "../support/random.ts";
+import { seededRandom } from "../../support/random.ts";
 
 const H = Math.PI / 2;
 

@@ -2,7 +2,7 @@
 import { composeTransforms, invertTransform, makeTransform, type RigidTransform } from "../../../calibration/math/rigid.ts";
 import { rotvecToQuat, rpyToQuat } from "../../../calibration/math/so3.ts";
 import type { HandEyeSetup } from "../../../calibration/solvers/hand-eye.ts";
-import { gaussian, seededRandom, uniform } from "./random.ts";
+import { gaussian, seededRandom, uniform } from "../../support/random.ts";
 import { perturb } from "./synthetic.ts";
 
 export interface HandEyeScene {

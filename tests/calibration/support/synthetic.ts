@@ -4,7 +4,7 @@ import { rotvecToQuat } from "../../../calibration/math/so3.ts";
 import { projectPoint } from "../../../calibration/projection.ts";
 import type { CameraModel } from "../../../calibration/model/types.ts";
 import type { PlanarView } from "../../../calibration/solvers/intrinsics.ts";
-import { gaussian, seededRandom, uniform } from "./random.ts";
+import { gaussian, seededRandom, uniform } from "../../support/random.ts";
 
 export function checkerboardCorners(cols: number, rows: number, square: number): [number, number][] {
   const pts: [number, number][] = [];

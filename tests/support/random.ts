@@ -1,4 +1,4 @@
-// Seeded randomness so synthetic calibration data is the same on every run.
+// Seeded randomness for tests, so synthetic data is the same on every run and a failure reproduces.
 
 /** mulberry32: tiny, fast, and good enough for test noise. */
 export function seededRandom(seed: number): () => number {
