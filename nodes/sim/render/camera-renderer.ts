@@ -110,6 +110,8 @@ class RayCastCamera implements CameraRenderer {
   private workingMatchesLayer = false;
   private readonly rect: PixelRect = { u0: 0, u1: 0, v0: 0, v1: 0 };
   private readonly cover = new Int32Array(4 * CAPSULE_PIECES);
+  private readonly coverBox = new Int32Array(4);
+  private readonly pieceUnion = new DirtyRects();
   private layer: StaticLayer | undefined;
 
   constructor(spec: CameraRenderSpec, options: CameraRenderOptions) {
@@ -218,11 +220,8 @@ class RayCastCamera implements CameraRenderer {
     const compiled = this.compiled;
     for (let k = firstDynamic; k < compiled.count; k++) {
       const pieces = this.coverOf(k);
-      for (let q = 0; q < pieces; q++) {
-        const u0 = this.cover[q * 4]!, u1 = this.cover[q * 4 + 1]!, v0 = this.cover[q * 4 + 2]!, v1 = this.cover[q * 4 + 3]!;
-        castRect(compiled, k, this.rays.dirs, w, u0, u1, v0, v1, this.near, this.nearest, this.ids);
-        dirty.add(u0, u1, v0, v1);
-      }
+      for (let q = 0; q < pieces; q++) dirty.add(this.cover[q * 4]!, this.cover[q * 4 + 1]!, this.cover[q * 4 + 2]!, this.cover[q * 4 + 3]!);
+      this.castCover(k, pieces);
     }
     // Only pixels a moving primitive won need shading; the rest already hold the static layer.
     for (let v = 0; v < this.height; v++) {
@@ -303,8 +302,11 @@ class RayCastCamera implements CameraRenderer {
         shaded = k;
         continue;
       }
-      for (let q = 0; q < pieces; q++) {
-        this.castUnoccludedTiles(k, dist[k]!, this.cover[q * 4]!, this.cover[q * 4 + 1]!, this.cover[q * 4 + 2]!, this.cover[q * 4 + 3]!);
+      if (pieces > 1) {
+        this.castCover(k, pieces);
+        this.tiles.invalidate(this.coverBox[0]!, this.coverBox[1]!, this.coverBox[2]!, this.coverBox[3]!);
+      } else if (pieces === 1) {
+        this.castUnoccludedTiles(k, dist[k]!, this.cover[0]!, this.cover[1]!, this.cover[2]!, this.cover[3]!);
       }
     }
     return shaded;
@@ -345,6 +347,38 @@ class RayCastCamera implements CameraRenderer {
           if (castRect(this.compiled, k, dirs, w, c0, c1, a, b, this.near, this.nearest, this.ids) > 0) this.tiles.invalidate(c0, c1, a, b);
           runStart = -1;
         }
+      }
+    }
+  }
+
+  /**
+   * Casts primitive k over the union of its `pieces` cover rectangles, row by row, so that where
+   * the rectangles of a capsule's pieces overlap no pixel is tested twice. Leaves the rectangles'
+   * bounding box in this.coverBox.
+   */
+  private castCover(k: number, pieces: number): void {
+    const c = this.cover, union = this.pieceUnion, box = this.coverBox, w = this.width;
+    if (pieces === 1) {
+      castRect(this.compiled, k, this.rays.dirs, w, c[0]!, c[1]!, c[2]!, c[3]!, this.near, this.nearest, this.ids);
+      box.set(c.subarray(0, 4));
+      return;
+    }
+    union.clear();
+    box[0] = w;
+    box[1] = 0;
+    box[2] = this.height;
+    box[3] = 0;
+    for (let q = 0; q < pieces; q++) {
+      const u0 = c[q * 4]!, u1 = c[q * 4 + 1]!, v0 = c[q * 4 + 2]!, v1 = c[q * 4 + 3]!;
+      union.add(u0, u1, v0, v1);
+      if (u0 < box[0]!) box[0] = u0;
+      if (u1 > box[1]!) box[1] = u1;
+      if (v0 < box[2]!) box[2] = v0;
+      if (v1 > box[3]!) box[3] = v1;
+    }
+    for (let v = box[2]!; v < box[3]!; v++) {
+      for (let q = 0, n = union.row(v); q < n; q++) {
+        castRect(this.compiled, k, this.rays.dirs, w, union.intervalStart(q), union.intervalEnd(q), v, v + 1, this.near, this.nearest, this.ids);
       }
     }
   }
