@@ -5,9 +5,10 @@ import { simCommand } from "./sim.ts";
 import { demoCommand } from "./demo.ts";
 import { infoCommand } from "./info.ts";
 import { recoverCommand } from "./recover.ts";
+import { recordCommand } from "./record.ts";
 import { teledemoVersion } from "./version.ts";
 
-const COMMANDS: Command[] = [demoCommand, simCommand, infoCommand, recoverCommand];
+const COMMANDS: Command[] = [demoCommand, simCommand, recordCommand, infoCommand, recoverCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,0 +1,295 @@
+// `teledemo record`: records episodes from the simulated rig (same process, same runtime) or
+// from whatever the ROS graph carries, one folder per episode in a library.
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import type { RigProfile } from "../../nodes/rig/profile.ts";
+import { createSimRig, type SimRig } from "../../nodes/sim/index.ts";
+import { parseSpeed, type Speed } from "../../nodes/sim/rig/pacer.ts";
+import { EpisodeController, formatBytes, type ControllerEvent, type SessionResult } from "../../recorder/episode/controller.ts";
+import { parseCompression, type ChunkCompression } from "../../recorder/mcap/compression.ts";
+import { RecorderNode, type TopicSelection } from "../../recorder/node/recorder-node.ts";
+import { integerOption, numberOption, parseCommandArgs } from "./args.ts";
+import { type Command, type CommandContext, UsageError } from "./command.ts";
+import { resolveProfile } from "./profile-arg.ts";
+import { openRuntime } from "./runtime-arg.ts";
+import { teledemoBuild } from "./version.ts";
+
+const USAGE = `usage: teledemo record [options]
+
+Records demonstrations as MCAP episodes that ros2 bag, Foxglove and every MCAP reader open:
+one folder per episode in the library (<out>/<episode-id>/episode.mcap + episode.json). Every
+ROS message is stored byte-for-byte as received (CDR) with its receive time (log time) and send
+time (publish time). Data is flushed and fsynced every --flush-interval, so a crash loses at most
+about a second ('teledemo recover' rebuilds the index).
+
+options:
+  --source sim|ros        sim: run the simulated rig in this process; ros: record the ROS graph  [sim]
+  --profile NAME|FILE     rig profile (topics, robot, firmware)                      [reference]
+  --seed N                simulated rig seed                                         [1]
+  --speed N|max           simulated rig speed; not 1 runs on sim time (/clock)       [1]
+  --runtime auto|ros|local                                                           [auto]
+  --out DIR               the episode library                                        [episodes]
+  --task TEXT             the language instruction of the task                      [""]
+  --operator NAME         who teleoperates                                           [$USER]
+  --episodes N            episodes to record (0: until Ctrl-C)                       [1]
+  --episode-time S        length of each episode, s (recorder clock; 0: until Ctrl-C) [10]
+  --reset-time S          pause between episodes, s                                  [2]
+  --topics profile|all    the profile's topics, or every topic in the graph  [sim: profile, ros: all]
+  --include REGEX         only topics matching
+  --exclude REGEX         no topics matching
+  --compression none|zstd chunk compression                                          [none]
+  --chunk-size BYTES      target chunk size                                          [4MB]
+  --flush-interval MS     write + fsync period                                       [500]
+  --min-free SIZE         refuse to start below this free space, e.g. 2GB            [1GB]
+  --json                  JSON lines: events, progress (every 200 ms), summary
+`;
+
+function parseSize(name: string, text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(B|kB|KB|K|MB|M|GB|G|TB|T)?$/i.exec(text.trim());
+  if (!m) throw new UsageError(`--${name} must be a size such as 500MB or 2GB, got "${text}"`);
+  const unit = (m[2] ?? "B").toUpperCase()[0] as string;
+  const mult = unit === "K" ? 1e3 : unit === "M" ? 1e6 : unit === "G" ? 1e9 : unit === "T" ? 1e12 : 1;
+  return Math.round(Number(m[1]) * mult);
+}
+
+function regexOption(name: string, text: string | undefined): RegExp | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return new RegExp(text);
+  } catch (err) {
+    throw new UsageError(`--${name} is not a valid regular expression: ${(err as Error).message}`);
+  }
+}
+
+export const recordCommand: Command = {
+  name: "record",
+  summary: "record demonstrations as MCAP episodes (simulated rig or ROS graph)",
+  usage: USAGE,
+  async run(argv, ctx) {
+    const { values } = parseCommandArgs(argv, {
+      source: { type: "string", default: "sim" },
+      profile: { type: "string" },
+      seed: { type: "string" },
+      speed: { type: "string", default: "1" },
+      runtime: { type: "string", default: "auto" },
+      out: { type: "string", default: "episodes" },
+      task: { type: "string", default: "" },
+      operator: { type: "string" },
+      episodes: { type: "string" },
+      "episode-time": { type: "string" },
+      "reset-time": { type: "string" },
+      topics: { type: "string" },
+      include: { type: "string" },
+      exclude: { type: "string" },
+      compression: { type: "string", default: "none" },
+      "chunk-size": { type: "string" },
+      "flush-interval": { type: "string" },
+      "min-free": { type: "string" },
+      "fail-after-bytes": { type: "string" }, // test hook: simulate a full disk
+      json: { type: "boolean", default: false },
+    });
+    const source = values.source;
+    if (source !== "sim" && source !== "ros") throw new UsageError(`--source must be sim or ros (bridge comes later), got "${source}"`);
+    const profile: RigProfile | undefined = values.profile !== undefined || source === "sim" ? resolveProfile(values.profile ?? "reference") : undefined;
+    const seed = integerOption("seed", values.seed, 1);
+    let speed: Speed;
+    try {
+      speed = parseSpeed(values.speed);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    if (source === "ros" && values.speed !== "1") throw new UsageError("--speed applies to --source sim only");
+    let compression: ChunkCompression;
+    try {
+      compression = parseCompression(values.compression);
+    } catch (err) {
+      throw new UsageError(`--compression: ${(err as Error).message}`);
+    }
+    const episodes = integerOption("episodes", values.episodes, 1, 0);
+    const episodeTimeS = numberOption("episode-time", values["episode-time"], 10, (n) => n >= 0);
+    const resetTimeS = numberOption("reset-time", values["reset-time"], 2, (n) => n >= 0);
+    const flushIntervalMs = integerOption("flush-interval", values["flush-interval"], 500, 10);
+    const chunkSize = values["chunk-size"] === undefined ? undefined : parseSize("chunk-size", values["chunk-size"]);
+    const minFreeBytes = values["min-free"] === undefined ? 1e9 : parseSize("min-free", values["min-free"]);
+    const failAfterBytes = values["fail-after-bytes"] === undefined ? undefined : parseSize("fail-after-bytes", values["fail-after-bytes"]);
+    const topicsMode = values.topics ?? (source === "sim" ? "profile" : "all");
+    if (topicsMode !== "profile" && topicsMode !== "all") throw new UsageError(`--topics must be profile or all, got "${topicsMode}"`);
+    if (topicsMode === "profile" && profile === undefined) throw new UsageError("--topics profile needs --profile");
+    const include = regexOption("include", values.include);
+    const exclude = regexOption("exclude", values.exclude);
+    const libraryDir = resolve(values.out);
+    try {
+      mkdirSync(libraryDir, { recursive: true });
+    } catch (err) {
+      throw new Error(`cannot create the library folder ${libraryDir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+
+    const { runtime, registry, codec } = await openRuntime(values.runtime, ctx);
+    const useSimTime = source === "sim" && speed !== 1;
+    const selection: TopicSelection = {
+      ...(topicsMode === "profile" && profile ? { topics: profile.streams.map((s) => ({ topic: s.topic, type: s.type, qos: s.qos })) } : {}),
+      ...(include ? { include } : {}),
+      ...(exclude ? { exclude } : {}),
+    };
+    const log = (line: string) => ctx.stderr(`${line}\n`);
+    const recorder = new RecorderNode({
+      runtime,
+      schemaText: (type) => (registry.has(type) ? registry.schemaText(type) : undefined),
+      selection,
+      useSimTime,
+      log,
+    });
+    let rig: SimRig | undefined;
+    if (source === "sim" && profile) rig = createSimRig(runtime, { profile, seed, speed, encoder: codec });
+    recorder.discover();
+
+    const build = teledemoBuild();
+    const controller = new EpisodeController({
+      recorder,
+      libraryDir,
+      task: values.task,
+      operator: values.operator ?? process.env.USER ?? "",
+      source,
+      rigProfile: profile?.name ?? "",
+      robot: profile?.robot,
+      build: { version: build.version, commit: build.commit },
+      episodes: episodes === 0 ? undefined : episodes,
+      episodeTimeS: episodeTimeS === 0 ? undefined : episodeTimeS,
+      resetTimeS,
+      compression,
+      ...(chunkSize === undefined ? {} : { chunkSize }),
+      flushIntervalMs,
+      minFreeBytes,
+      ...(failAfterBytes === undefined ? {} : { failAfterBytes }),
+      ...(rig ? { groundTruth: () => rig.groundTruth() } : {}),
+      // TODO(calibration channels): write foxglove.CameraCalibration / foxglove.FrameTransforms
+      // from calibration/ (calibrationFromRigData + calibrationToFoxglove) as protobuf side
+      // channels and the calibration files as attachments, here, at episode start.
+      log,
+    });
+    const status = new StatusPrinter(ctx, values.json, controller, recorder, episodes === 0 ? undefined : episodes);
+    controller.on((e) => status.event(e));
+    recorder.onMessage = () => controller.tick();
+    const ticker = setInterval(() => {
+      if (source === "ros") recorder.discover();
+      controller.tick();
+    }, 50);
+    const progress = setInterval(() => status.progress(), values.json ? 200 : ctx.isTty ? 500 : 2000);
+    const onSignal = () => void controller.shutdown("interrupted");
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+    runtime.spin();
+    const rigRun = rig?.run();
+    controller.tick();
+    let result: SessionResult;
+    try {
+      result = await controller.done;
+    } finally {
+      clearInterval(ticker);
+      clearInterval(progress);
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+      rig?.stop();
+      await rigRun;
+      recorder.destroy();
+      await runtime.shutdown();
+    }
+    status.summary(result);
+    return result.error !== undefined ? 1 : 0;
+  },
+};
+
+class StatusPrinter {
+  private lineShown = false;
+  constructor(
+    private readonly ctx: CommandContext,
+    private readonly json: boolean,
+    private readonly controller: EpisodeController,
+    private readonly recorder: RecorderNode,
+    private readonly planned: number | undefined,
+  ) {}
+
+  event(e: ControllerEvent): void {
+    if (this.json) {
+      const payload =
+        e.kind === "episode_closed"
+          ? { kind: e.kind, index: e.index, id: e.episode.sidecar.id, path: e.episode.path, messages: e.episode.result.messageCount, bytes: e.episode.result.bytes, durationS: e.episode.sidecar.duration_s }
+          : e;
+      this.ctx.stdout(`${JSON.stringify({ ...payload, wallMs: Date.now() })}\n`);
+      return;
+    }
+    this.clearLine();
+    const of = this.planned === undefined ? "" : ` of ${this.planned}`;
+    switch (e.kind) {
+      case "episode_started":
+        this.ctx.stdout(`● episode ${e.index}${of} recording → ${e.path}\n`);
+        break;
+      case "episode_closed": {
+        const s = e.episode.sidecar;
+        this.ctx.stdout(`■ episode ${e.index}${of} saved: ${s.duration_s.toFixed(1)} s, ${s.message_count} messages, ${formatBytes(s.bytes)}, outcome ${s.outcome}${s.flags.length ? `, flags ${s.flags.join(",")}` : ""}\n`);
+        break;
+      }
+      case "episode_discarded":
+        this.ctx.stdout(`✗ episode ${e.index} discarded (${e.id})\n`);
+        break;
+      case "reset":
+        this.ctx.stdout(`  reset: ${e.seconds} s before the next episode\n`);
+        break;
+      case "stopped":
+        if (e.error) this.ctx.stderr(`teledemo record: ${e.error}\n`);
+        break;
+    }
+  }
+
+  progress(): void {
+    const c = this.controller;
+    const counters = this.recorder.counters();
+    if (this.json) {
+      this.ctx.stdout(
+        `${JSON.stringify({
+          kind: "progress",
+          wallMs: Date.now(),
+          state: c.state,
+          episode: c.episodeIndex,
+          elapsedS: c.phaseElapsedS(),
+          stored: Object.fromEntries(c.stored),
+          received: Object.fromEntries(counters.map((t) => [t.topic, t.received])),
+          bytes: c.currentEpisode?.size ?? 0,
+        })}\n`,
+      );
+      return;
+    }
+    const of = this.planned === undefined ? "" : `/${this.planned}`;
+    const stored = [...c.stored.values()].reduce((a, b) => a + b, 0);
+    const silent = counters.filter((t) => t.received === 0).length;
+    const line = `${c.state} · episode ${c.episodeIndex}${of} · ${c.phaseElapsedS().toFixed(1)} s · ${stored} msgs · ${formatBytes(c.currentEpisode?.size ?? 0)} · ${counters.length} topics${silent ? ` (${silent} silent)` : ""}`;
+    if (this.ctx.isTty) {
+      this.ctx.stdout(`\r\x1b[K${line}`);
+      this.lineShown = true;
+    } else this.ctx.stdout(`${line}\n`);
+  }
+
+  summary(r: SessionResult): void {
+    this.clearLine();
+    if (this.json) {
+      this.ctx.stdout(
+        `${JSON.stringify({
+          kind: "summary",
+          reason: r.reason,
+          ...(r.error ? { error: r.error } : {}),
+          discarded: r.discarded,
+          episodes: r.episodes.map((e) => ({ ...e.sidecar, path: e.path })),
+        })}\n`,
+      );
+      return;
+    }
+    this.ctx.stdout(`${r.episodes.length} episode${r.episodes.length === 1 ? "" : "s"} recorded (${r.reason})${r.discarded ? `, ${r.discarded} discarded` : ""}\n`);
+    for (const e of r.episodes) this.ctx.stdout(`  ${e.path}  ${e.sidecar.duration_s.toFixed(1)} s  ${e.sidecar.message_count} messages  ${e.sidecar.outcome}\n`);
+    if (r.episodes.length > 0) this.ctx.stdout(`inspect with: teledemo info ${r.episodes[0]?.dir ?? ""}\n`);
+  }
+
+  private clearLine(): void {
+    if (this.lineShown && this.ctx.isTty) this.ctx.stdout("\r\x1b[K");
+    this.lineShown = false;
+  }
+}
