@@ -106,8 +106,6 @@ class RayCastCamera implements CameraRenderer {
   /** Per (primitive, plane) pair this frame: 0 unknown, 1 lies behind the plane, 2 does not. */
   private behind = new Uint8Array(0);
   private castDistance = new Float64Array(16);
-  /** Whether nearest/ids equal the static layer outside the current dirty spans. */
-  private workingMatchesLayer = false;
   private readonly rect: PixelRect = { u0: 0, u1: 0, v0: 0, v1: 0 };
   private readonly cover = new Int32Array(4 * CAPSULE_PIECES);
   private readonly coverBox = new Int32Array(4);
@@ -198,21 +196,16 @@ class RayCastCamera implements CameraRenderer {
     const layer = this.staticLayer(scene, firstDynamic);
     const w = this.width;
     const dirty = this.dirty;
-    if (this.workingMatchesLayer) {
-      // The layer lives in the second half of the same buffers: copyWithin restores without
-      // allocating a view per interval.
-      const n = w * this.height;
-      for (let v = 0; v < this.height; v++) {
-        for (let q = 0, count = dirty.row(v); q < count; q++) {
-          const a = v * w + dirty.intervalStart(q), b = v * w + dirty.intervalEnd(q);
-          this.nearestPair.copyWithin(a, n + a, n + b);
-          this.idsPair.copyWithin(a, n + a, n + b);
-        }
+    // The layer lives in the second half of the same buffers: copyWithin restores without
+    // allocating a view per interval. (A rebuilt layer leaves the working half equal to it and
+    // the rectangle list empty.)
+    const n = w * this.height;
+    for (let v = 0; v < this.height; v++) {
+      for (let q = 0, count = dirty.row(v); q < count; q++) {
+        const a = v * w + dirty.intervalStart(q), b = v * w + dirty.intervalEnd(q);
+        this.nearestPair.copyWithin(a, n + a, n + b);
+        this.idsPair.copyWithin(a, n + a, n + b);
       }
-    } else {
-      this.nearest.set(layer.nearest);
-      this.ids.set(layer.ids);
-      this.workingMatchesLayer = true;
     }
     if (out.rgb) out.rgb.set(layer.rgb);
     if (out.depth) out.depth.set(layer.depth);
@@ -254,7 +247,6 @@ class RayCastCamera implements CameraRenderer {
     };
     this.shade(0, n, -1, layer.rgb, layer.depth);
     this.layer = layer;
-    this.workingMatchesLayer = true;
     this.dirty.clear();
     return layer;
   }
