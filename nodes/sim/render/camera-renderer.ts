@@ -6,7 +6,7 @@ import type { CameraSpec } from "../../rig/profile.ts";
 import type { Rgb, SceneGeometry, Vec3 } from "../types.ts";
 import { cameraRays, type CameraIntrinsics, type CameraRays } from "./camera-rays.ts";
 import { CompiledScene, KIND_CAPSULE, KIND_PLANE, MAT_STRIDE, STRIDE } from "./compiled-scene.ts";
-import { addImageNoise } from "./noise.ts";
+import { ImageNoise } from "./noise.ts";
 import { invertRigid, poseToMatrix, sameMatrix, type SensorPose } from "./pose-matrix.ts";
 import { DirtyRects } from "./dirty-rects.ts";
 import { castAndShadePlane } from "./plane-fast-path.ts";
@@ -35,7 +35,7 @@ export interface CameraRenderOptions {
   ambient?: number;
   /** Colour where no ray returns. Default [30, 34, 42]. */
   background?: Rgb;
-  /** Uniform per-byte colour noise, deterministic in (seed, frame index). Default none. */
+  /** Uniform per-byte colour noise (integer amplitude ≤ 127), deterministic in (seed, frame index). Default none. */
   noise?: { amplitude: number; seed: number };
 }
 
@@ -86,7 +86,7 @@ class RayCastCamera implements CameraRenderer {
   private readonly ambient: number;
   private readonly lightBase: Vec3;
   private readonly background: Rgb;
-  private readonly noise: { amplitude: number; seed: number } | undefined;
+  private readonly noise: ImageNoise | undefined;
   private readonly compiled = new CompiledScene();
   /** Starting depth buffer: `far` where a ray exists, 0 where none does (nothing can win). */
   private readonly nearestInit: Float32Array;
@@ -127,10 +127,7 @@ class RayCastCamera implements CameraRenderer {
     const ln = Math.hypot(l[0], l[1], l[2]);
     this.lightBase = [l[0] / ln, l[1] / ln, l[2] / ln];
     this.background = options.background ?? [30, 34, 42];
-    this.noise = options.noise;
-    if (this.noise && !(this.noise.amplitude >= 0 && this.noise.amplitude <= 127)) {
-      throw new Error(`camera renderer: noise amplitude must be within 0..127, got ${this.noise.amplitude}`);
-    }
+    this.noise = options.noise ? new ImageNoise(options.noise.amplitude, options.noise.seed, this.width * 3) : undefined;
     const n = this.width * this.height;
     const far = options.far ?? 20;
     this.nearestInit = new Float32Array(n);
@@ -184,7 +181,7 @@ class RayCastCamera implements CameraRenderer {
       else for (let k = 0; k < compiled.count; k++) this.castCulled(k);
       this.shade(0, n, -1, out.rgb, out.depth, shaded);
     }
-    if (out.rgb && this.noise) addImageNoise(out.rgb, this.noise.amplitude, this.noise.seed, frameIndex);
+    if (out.rgb && this.noise) this.noise.apply(out.rgb, frameIndex);
   }
 
   /**

@@ -1,5 +1,7 @@
-// Deterministic per-pixel sensor noise: an integer hash of (seed, frame, byte index), so a replay
-// of the same frames gives the same bytes and no random state is carried between frames.
+// Deterministic sensor noise for colour images: a function of (seed, frame index, pixel), so a
+// replay of the same frames gives the same bytes and no random state is carried between frames.
+// Hashing every byte of every frame costs more than rendering a static camera, so the noise
+// values come from a table made once per seed, read from a hashed offset on each row.
 
 /** A well-mixed 32-bit hash (murmur3 finaliser). */
 export function hash32(x: number): number {
@@ -8,23 +10,36 @@ export function hash32(x: number): number {
   return (x ^ (x >>> 16)) >>> 0;
 }
 
-/**
- * Adds uniform integer noise in [−amplitude, amplitude] to every byte, clamped to 0..255. The hash
- * is evaluated once per pixel and its bytes shared by the channels, to keep the pass cheap.
- */
-export function addImageNoise(rgb: Uint8Array, amplitude: number, seed: number, frame: number): void {
-  if (amplitude <= 0) return;
-  const span = 2 * amplitude + 1;
-  const base = hash32(seed ^ Math.imul(frame + 1, 0x9e3779b1));
-  const pixels = rgb.length / 3;
-  for (let i = 0; i < pixels; i++) {
-    const h = hash32(base ^ Math.imul(i, 0x27d4eb2d));
-    const j = i * 3;
-    let c = rgb[j]! + ((h & 0xff) % span) - amplitude;
-    rgb[j] = c < 0 ? 0 : c > 255 ? 255 : c;
-    c = rgb[j + 1]! + (((h >>> 8) & 0xff) % span) - amplitude;
-    rgb[j + 1] = c < 0 ? 0 : c > 255 ? 255 : c;
-    c = rgb[j + 2]! + (((h >>> 16) & 0xff) % span) - amplitude;
-    rgb[j + 2] = c < 0 ? 0 : c > 255 ? 255 : c;
+const OFFSETS = 1 << 16;
+
+export class ImageNoise {
+  private readonly table: Int8Array;
+
+  /** Uniform integer noise in [−amplitude, amplitude] for images with rows of `rowBytes` bytes. */
+  constructor(
+    readonly amplitude: number,
+    readonly seed: number,
+    private readonly rowBytes: number,
+  ) {
+    if (!(Number.isInteger(amplitude) && amplitude >= 0 && amplitude <= 127)) {
+      throw new Error(`image noise: amplitude must be an integer within 0..127, got ${amplitude}`);
+    }
+    // Long enough that any offset below OFFSETS plus a whole row stays inside: no wrap per byte.
+    this.table = new Int8Array(OFFSETS + rowBytes);
+    const span = 2 * amplitude + 1;
+    for (let i = 0; i < this.table.length; i++) this.table[i] = (hash32(seed ^ Math.imul(i + 1, 0x9e3779b1)) % span) - amplitude;
+  }
+
+  /** Adds this frame's noise to an rgb8 image in place, clamped to 0..255. */
+  apply(rgb: Uint8Array, frame: number): void {
+    if (this.amplitude === 0) return;
+    const clamped = new Uint8ClampedArray(rgb.buffer, rgb.byteOffset, rgb.length);
+    const table = this.table, rowBytes = this.rowBytes;
+    const base = hash32(this.seed ^ Math.imul(frame + 1, 0x85ebca6b));
+    for (let start = 0, row = 0; start < rgb.length; start += rowBytes, row++) {
+      const offset = hash32(base ^ Math.imul(row + 1, 0x27d4eb2d)) & (OFFSETS - 1);
+      const end = Math.min(start + rowBytes, rgb.length);
+      for (let j = start, k = offset; j < end; j++, k++) clamped[j] = clamped[j]! + table[k]!;
+    }
   }
 }
