@@ -54,7 +54,8 @@ export function castAndShadePlane(
       nearest[i] = t;
       ids[i] = k;
       wins++;
-      const tf = nearest[i]!;
+      // The value the buffer now holds, as shadeRange would read it back.
+      const tf = Math.fround(t);
       if (depth) {
         const d = (tf * dz * perMetre + 0.5) | 0;
         depth[i] = d > 65535 ? 0 : d;
