@@ -136,7 +136,20 @@ export interface SynchronizerStats {
   forcedFrames: number;
   /** Pivot messages that could not be used (unreadable stamp), with the reason. */
   droppedPivots: Record<string, number>;
-  streams: Record<string, StreamCounters & { buffered: number; latencyBoundNs: number; latencyP50Ns: number; latencyP99Ns: number; segments: number }>;
+  streams: Record<
+    string,
+    StreamCounters & {
+      buffered: number;
+      latencyBoundNs: number;
+      /** Excess latency over the clock model (receive − model host time), recent window, ns. */
+      latencyP50Ns: number;
+      latencyP99Ns: number;
+      latencyMeanNs: number;
+      latencyRmsNs: number;
+      latencyMaxNs: number;
+      segments: number;
+    }
+  >;
 }
 
 const MIN_LATENCY_SAMPLES = 32;
@@ -557,8 +570,12 @@ export class SynchronizerCore {
   stats(): SynchronizerStats {
     const streams: SynchronizerStats["streams"] = {};
     for (const [topic, s] of this.streams) {
+      const m = s.latency.moments();
       streams[topic] = {
         ...s.counters,
+        latencyMeanNs: m.mean,
+        latencyRmsNs: m.rms,
+        latencyMaxNs: m.maxAbs,
         status: { ...s.counters.status },
         buffered: s.size(),
         latencyBoundNs: s.latencyBoundNs(this.initialBoundNs, this.marginNs),

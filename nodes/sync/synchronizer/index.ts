@@ -15,3 +15,5 @@ export {
 export { readHeaderStamp } from "./stamp.ts";
 export { field, interpolateValue, slerpInto, VALUE_EXTRACTORS, type ContinuousValue, type ValueExtractor } from "./values.ts";
 export { WindowPercentiles } from "./window-stats.ts";
+export { replay, type RecordedMessage } from "./replay.ts";
+export { alignedFrameMessage, alignedStreamMessage, streamsOfProfile, SynchronizerNode, type SynchronizerNodeOptions } from "./node.ts";

@@ -26,6 +26,21 @@ export class WindowPercentiles {
     this.sinceSort++;
   }
 
+  /** Mean, root mean square and largest |value| over the window (NaN when empty). */
+  moments(): { mean: number; rms: number; maxAbs: number } {
+    if (this.n === 0) return { mean: Number.NaN, rms: Number.NaN, maxAbs: Number.NaN };
+    let s = 0;
+    let s2 = 0;
+    let m = 0;
+    for (let i = 0; i < this.n; i++) {
+      const v = this.ring[i]!;
+      s += v;
+      s2 += v * v;
+      m = Math.max(m, Math.abs(v));
+    }
+    return { mean: s / this.n, rms: Math.sqrt(s2 / this.n), maxAbs: m };
+  }
+
   /** q in [0, 1], nearest rank; NaN when empty. */
   quantile(q: number): number {
     if (this.n === 0) return Number.NaN;
