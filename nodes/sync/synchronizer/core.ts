@@ -27,7 +27,7 @@
 //   missing     nothing usable (no data, too old, nothing within tolerance).
 // Memory is bounded: per-stream buffers are trimmed by receive time (retainNs) and capped in
 // count; pending pivots are capped. Nothing is dropped without a counter and a reason.
-import { ClockModelEstimator, type ClockEstimatorOptions, type ClockModel } from "../clock/index.ts";
+import { ClockModelEstimator, type ClockEstimatorOptions, type SegmentedClockModel } from "../clock/index.ts";
 import type { RosMessage } from "../../runtime/api.ts";
 import { readHeaderStamp } from "./stamp.ts";
 import { interpolateValue, VALUE_EXTRACTORS, type ContinuousValue, type ValueExtractor } from "./values.ts";
@@ -179,7 +179,7 @@ class StreamState {
   count = 0;
   arrivals = 0;
   pendingSince: number | undefined;
-  private models: { starts: number[]; models: (ClockModel | undefined)[] } | undefined;
+  private models: SegmentedClockModel | null | undefined;
   lastStamp: bigint | undefined;
   lastEmittedT: bigint | undefined;
   readonly counters: StreamCounters = {
@@ -205,7 +205,7 @@ class StreamState {
     if (this.mode === "interpolate" && this.extractor === undefined) this.mode = "nearest";
     this.periodNs = spec.rateHz > 0 ? 1e9 / spec.rateHz : 1e9;
     this.toleranceNs = spec.toleranceMs !== undefined ? spec.toleranceMs * 1e6 : this.periodNs / 2 + 1e6;
-    this.staleNs = Math.max(3 * this.periodNs, this.toleranceNs);
+    this.staleNs = Math.max(3 * this.periodNs, this.toleranceNs, this.mode === "interpolate" ? 50e6 : 0);
     this.est = new ClockModelEstimator(clock);
     this.cap = Math.max(64, Math.ceil((2 * retainNs * Math.max(spec.rateHz, 1)) / 1e9));
   }
@@ -243,30 +243,17 @@ class StreamState {
     this.models = undefined;
   }
 
-  /** The clock model of the segment a sample (by estimator arrival index) belongs to. */
-  modelFor(arrival: number): ClockModel | undefined {
-    if (this.models === undefined) {
-      const segs = this.est.segments();
-      const starts = this.est.segmentStartIndices();
-      // segments() omits a current segment without a model yet; keep both lists aligned.
-      const models = starts.map((_, i) => segs[i]?.model);
-      this.models = { starts, models };
-    }
-    const { starts, models } = this.models;
-    let k = 0;
-    for (let i = starts.length - 1; i >= 0; i--) {
-      if (starts[i]! <= arrival) {
-        k = i;
-        break;
-      }
-    }
-    return models[k];
-  }
-
-  /** Raw host time (clock model, no latency correction) of a stamp, or the receive time before any model. */
+  /**
+   * Raw host time (clock model, no latency correction) of a sample, or its receive time before
+   * any model. The segment is chosen by stamp and receive time (SegmentedClockModel), so a
+   * sample of the old clock that arrives after a step is still mapped with the old segment.
+   */
   hostOf(e: Entry): bigint {
-    const m = this.modelFor(e.arrival);
-    return m === undefined ? e.receive : m.toHost(e.stamp);
+    if (this.models === undefined) {
+      const m = this.est.segmentedModel();
+      this.models = m.segments.length > 0 ? m : null;
+    }
+    return this.models === null ? e.receive : this.models.toHost(e.stamp, e.receive);
   }
 
   timeOf(e: Entry): bigint {
@@ -293,19 +280,33 @@ class StreamState {
     return { topic: this.spec.topic, index: e.index, stampNs: e.stamp, receiveNs: e.receive, timeNs: this.timeOf(e) };
   }
 
-  /** Latest usable sample at or before t, and earliest usable one after t. */
+  /**
+   * Latest usable sample at or before t, and earliest usable one after t, robust to arrival
+   * order: scanning back in arrival order stops once samples arrived before the best candidate's
+   * time (a sample's corrected time cannot be much later than its own receive time).
+   */
   bracket(t: bigint): { a?: Entry; ta?: bigint; b?: Entry; tb?: bigint } {
+    let a: Entry | undefined;
+    let ta: bigint | undefined;
     let b: Entry | undefined;
     let tb: bigint | undefined;
+    const slack = BAD_STAMP_SLACK_NS + BigInt(Math.round(Math.max(0, -this.correctionNs)));
     for (let i = this.size() - 1; i >= 0; i--) {
       const e = this.at(i);
+      if (ta !== undefined && e.receive + slack < ta) break;
       if (!this.usable(e)) continue;
       const te = this.timeOf(e);
-      if (te <= t) return { a: e, ta: te, b, tb };
-      b = e;
-      tb = te;
+      if (te <= t) {
+        if (ta === undefined || te > ta) {
+          a = e;
+          ta = te;
+        }
+      } else if (tb === undefined || te < tb) {
+        b = e;
+        tb = te;
+      }
     }
-    return { b, tb };
+    return { a, ta, b, tb };
   }
 
   /** Corrected time of the newest usable sample. */
@@ -416,7 +417,7 @@ export class SynchronizerCore {
 
     const entry: Entry = { stamp: stampNs, receive: receiveNs, index: s.count++, arrival, value };
     if (s.pendingSince === undefined) {
-      const m = s.modelFor(arrival);
+      const m = s.est.model();
       if (m !== undefined) s.latency.add(Number(receiveNs - m.toHost(stampNs)));
     }
     s.push(entry);
