@@ -26,6 +26,7 @@ export class FileSink {
   private queuedBytes = 0;
   private failure: NodeJS.ErrnoException | undefined;
   private closed = false;
+  private spaceWaiters: Array<{ below: number; resolve: () => void }> = [];
 
   private constructor(
     private readonly handle: FileHandle,
@@ -72,10 +73,31 @@ export class FileSink {
     while (this.pumping !== undefined) await this.pumping;
   }
 
+  /** Resolves once no more than `below` bytes are waiting (or the sink failed): lets a producer
+   * keep the disk busy without queuing without bound. */
+  waitForSpace(below: number): Promise<void> {
+    if (this.queuedBytes <= below || this.failure !== undefined || this.pumping === undefined) return Promise.resolve();
+    return new Promise((resolve) => this.spaceWaiters.push({ below, resolve }));
+  }
+
+  private wakeSpaceWaiters(): void {
+    if (this.spaceWaiters.length === 0) return;
+    const ready = this.spaceWaiters.filter((w) => this.queuedBytes <= w.below || this.failure !== undefined || this.queue.length === 0);
+    if (ready.length === 0) return;
+    this.spaceWaiters = this.spaceWaiters.filter((w) => !ready.includes(w));
+    for (const w of ready) w.resolve();
+  }
+
   /** drain + fsync. */
   async sync(): Promise<void> {
     await this.drain();
-    if (this.failure === undefined && !this.closed) await this.handle.sync();
+    if (this.failure !== undefined || this.closed) return;
+    try {
+      await this.handle.sync();
+    } catch (err) {
+      // Character devices and some pseudo filesystems cannot fsync; nothing more to do there.
+      if ((err as NodeJS.ErrnoException).code !== "EINVAL" && (err as NodeJS.ErrnoException).code !== "ENOTSUP") throw err;
+    }
   }
 
   /** Cuts the file back to `length` (after a failure: drop a torn tail). */
@@ -113,7 +135,7 @@ export class FileSink {
           batch.push(item);
           for (const p of item.parts) if (p.byteLength > 0) parts.push(p);
           length += item.length;
-          if (length >= 64 << 20) break;
+          if (length >= 8 << 20) break;
         }
         try {
           await this.writeAll(parts, start, length);
@@ -126,9 +148,12 @@ export class FileSink {
         this.written = start + length;
         this.queuedBytes -= length;
         for (const item of batch) item.done?.();
+        this.wakeSpaceWaiters();
       }
     } finally {
       this.pumping = undefined;
+      this.wakeSpaceWaiters();
+      for (const w of this.spaceWaiters.splice(0)) w.resolve();
     }
   }
 

@@ -20,6 +20,8 @@ export interface McapWriterOptions {
   chunkSize?: number;
   /** Stop accepting writes above this many queued bytes (see `needsDrain`). */
   highWaterMark?: number;
+  /** Compute each chunk's CRC-32 (default true; costs ~0.7 ms per MB on one core). */
+  chunkCrc?: boolean;
   sink?: FileSinkOptions;
 }
 
@@ -87,6 +89,8 @@ export class McapFileWriter {
   private readonly compressor: Compressor;
   private readonly chunkSize: number;
   private readonly highWaterMark: number;
+  private readonly chunkCrc: boolean;
+  private readonly poolLimit: number;
   private readonly schemas: Array<SchemaInfo & { id: number }> = [];
   private readonly channels: Array<ChannelInfo & { id: number }> = [];
   private readonly sequences: number[] = [];
@@ -109,7 +113,11 @@ export class McapFileWriter {
     this.sink = sink;
     this.compressor = compressor;
     this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
-    this.highWaterMark = options.highWaterMark ?? 64 << 20;
+    this.highWaterMark = options.highWaterMark ?? 48 << 20;
+    this.chunkCrc = options.chunkCrc ?? true;
+    // Enough recycled chunk buffers for everything that can be in flight: fresh 4 MB buffers cost
+    // page faults and GC pressure on every chunk.
+    this.poolLimit = Math.ceil(this.highWaterMark / this.chunkSize) + 2;
     this.buf = Buffer.allocUnsafe(this.chunkSize);
   }
 
@@ -138,7 +146,14 @@ export class McapFileWriter {
     return this.sink.pendingBytes > this.highWaterMark;
   }
 
+  /** Waits until the disk has caught up to half the high-water mark (not all the way: the
+   * disk stays busy while the caller refills). */
   drain(): Promise<void> {
+    return this.sink.waitForSpace(this.highWaterMark / 2);
+  }
+
+  /** Waits until everything queued is written. */
+  drainAll(): Promise<void> {
     return this.sink.drain();
   }
 
@@ -302,7 +317,7 @@ export class McapFileWriter {
     if (this.used === 0) return;
     const records = this.buf.subarray(0, this.used);
     const uncompressedSize = this.used;
-    const crc = crc32(records);
+    const crc = this.chunkCrc ? crc32(records) : 0;
     const { compression, data } = this.compressor.compress(records);
     const compressedOwnsBuffer = data !== records;
 
@@ -355,7 +370,7 @@ export class McapFileWriter {
   }
 
   private recycle(buffer: Buffer): void {
-    if (buffer.length === this.chunkSize && this.pool.length < 4) this.pool.push(buffer);
+    if (buffer.length === this.chunkSize && this.pool.length < this.poolLimit) this.pool.push(buffer);
   }
 
   private summaryBytes(dataEnd: number): Buffer {

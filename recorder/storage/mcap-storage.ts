@@ -31,6 +31,7 @@ export class McapStorage implements EpisodeStorage {
       library: options.library,
       compression: options.compression,
       chunkSize: options.chunkSize,
+      ...(options.chunkCrc === undefined ? {} : { chunkCrc: options.chunkCrc }),
       sink: options.failAfterBytes === undefined ? {} : { failAfterBytes: options.failAfterBytes },
     });
     return new McapStorage(writer, options);

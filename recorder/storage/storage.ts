@@ -31,6 +31,8 @@ export interface StorageOpenOptions {
   compression: ChunkCompression;
   /** Target chunk size in bytes (uncompressed). */
   chunkSize?: number;
+  /** CRC-32 of every chunk (default true). */
+  chunkCrc?: boolean;
   /** Written as the MCAP header's library, e.g. "teledemo 0.1.0". */
   library: string;
   /** Written into the rosbag2 record; default $ROS_DISTRO or "". */

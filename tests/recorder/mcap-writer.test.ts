@@ -77,7 +77,7 @@ describe("MCAP storage plugin", () => {
       storage.write("/a", new Uint8Array(1000).fill(i), BigInt(i), BigInt(i));
       if (storage.needsDrain) await storage.drain();
     }
-    await storage.drain();
+    await storage.flush();
     expect(storage.error?.message).toMatch(/ENOSPC/);
     const result = await storage.close();
     expect(result.writeError).toMatch(/ENOSPC/);
