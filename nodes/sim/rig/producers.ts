@@ -14,7 +14,6 @@ import {
 } from "../ros-messages.ts";
 import type { PadId, Pose, SceneGeometry, SidePrefix, TactileFrame } from "../types.ts";
 import { PAD_IDS } from "../types.ts";
-import { hashString } from "../random.ts";
 import type { SimDemo } from "./ports.ts";
 
 /** The world at one capture instant; the scene is built at most once however many streams need it. */
@@ -73,7 +72,9 @@ export class ProducerFactory {
 
   private imageProducer(stream: StreamSpec, cam: CameraSpec): Producer {
     const isStatic = this.isStaticFrame(cam.optical_frame);
-    const renderer = createCameraRenderer(cam, { cacheStatic: isStatic, noise: { amplitude: 2, seed: hashString(stream.topic) } });
+    // No sensor noise on images: a full extra pass per frame that the ≥ 2× real-time budget cannot
+    // afford; the renderer supports it (`noise`) for studies that need it.
+    const renderer = createCameraRenderer(cam, { cacheStatic: isStatic });
     const depth = stream.kind === "depth_image";
     const pixels = cam.width * cam.height;
     const rgb = depth ? undefined : new Uint8Array(pixels * 3);
