@@ -74,6 +74,23 @@ describe("contact ground truth agrees with the published force and tactile signa
           expect(mean(p, c.t + 0.2, c.t + 0.3)).toBeLessThan(20);
         }
       }
+      // the wrist force-torque sensor of the grasping arm carries the object's weight while it is held
+      const side = contacts[0]!.pad.startsWith("left") ? "left" : "right";
+      const ft = cap.profile.streams.find((s) => s.topic === `/${side}_wrist/ft`)!;
+      const forceNorm: Series = { t: [], v: [] };
+      for (const m of cap.messages.get(ft.topic)!) {
+        const msg = cap.codec.decode(ft.type, m.bytes) as { wrench: { force: { x: number; y: number; z: number } } };
+        const f = msg.wrench.force;
+        forceNorm.t.push(captureRelNs(cap, ft.sensor, stampNs(msg as unknown as Record<string, unknown>)) / 1e9 - demoStart);
+        forceNorm.v.push(Math.hypot(f.x, f.y, f.z));
+      }
+      const phase = (name: string) => demo.truth.phases.find((p) => p.phase === name);
+      const approach = phase("approach")!;
+      const holding = phase("transport") ?? phase("lift")!;
+      const massKg = Number(/of (\d+) g/.exec(demo.truth.variations.join(" "))?.[1] ?? "0") / 1000;
+      expect(massKg).toBeGreaterThan(0);
+      const gain = mean(forceNorm, holding.start + 0.1, holding.end - 0.1) - mean(forceNorm, approach.start + 0.1, approach.end - 0.1);
+      expect(Math.abs(gain - massKg * 9.81), `wrist force gain ${gain.toFixed(2)} N vs weight ${(massKg * 9.81).toFixed(2)} N`).toBeLessThan(0.5 * massKg * 9.81);
       // outside any contact interval the pads read only noise
       const firstOnset = Math.min(...contacts.filter((c) => c.kind === "onset").map((c) => c.t));
       for (const [pad, p] of pressure) expect(mean(p, 0.05, firstOnset - 0.1), pad).toBeLessThan(20);
