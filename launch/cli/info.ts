@@ -70,7 +70,9 @@ export function renderRecording(r: RecordingReport): string {
     if (ep.sim_ground_truth !== undefined) out.push(`simulator   ground truth recorded`);
   }
   out.push(`flags       ${r.flags.length > 0 ? r.flags.join(", ") : "none"}`);
-  out.push(`calibration ${r.calibrationPresent ? `present (${[...new Set(r.files.flatMap((f) => [...f.calibration.channels, ...f.calibration.attachments]))].join(", ")})` : "not recorded"}`);
+  const calChannels = new Set(r.files.flatMap((f) => f.calibration.channels));
+  const calFiles = new Set(r.files.flatMap((f) => f.calibration.attachments));
+  out.push(`calibration ${r.calibrationPresent ? `present: ${calChannels.size} channel${calChannels.size === 1 ? "" : "s"} (foxglove.CameraCalibration/FrameTransforms), ${calFiles.size} file${calFiles.size === 1 ? "" : "s"}` : "not recorded"}`);
   const health = r.health === "ok" ? "ok (indexed)" : r.health;
   out.push(`health      ${health}`);
   for (const f of r.files) {
@@ -81,7 +83,7 @@ export function renderRecording(r: RecordingReport): string {
   const metaNames = [...new Set(r.files.flatMap((f) => Object.keys(f.metadata)))];
   out.push(`metadata    ${metaNames.length > 0 ? metaNames.join(", ") : "none"}`);
   const atts = r.files.flatMap((f) => f.attachments);
-  if (atts.length > 0) out.push(`attachments ${atts.map((a) => `${a.name} (${bytes(a.bytes)})`).join(", ")}`);
+  if (atts.length > 0) out.push(`attachments ${atts.map((a) => `${a.name} (${bytes(a.bytes)})`).join("\n            ")}`);
   out.push("");
   out.push(
     renderTable(r.topics, [

@@ -8,6 +8,9 @@ import { parseSpeed, type Speed } from "../../nodes/sim/rig/pacer.ts";
 import { EpisodeController, formatBytes, type ControllerEvent, type SessionResult } from "../../recorder/episode/controller.ts";
 import { parseCompression, type ChunkCompression } from "../../recorder/mcap/compression.ts";
 import { RecorderNode, type TopicSelection } from "../../recorder/node/recorder-node.ts";
+import { calibrationOfProfile, writeCalibration } from "../../recorder/side/calibration.ts";
+import { parseCalibration, type RigCalibration } from "../../calibration/index.ts";
+import { readFileSync } from "node:fs";
 import { integerOption, numberOption, parseCommandArgs } from "./args.ts";
 import { type Command, type CommandContext, UsageError } from "./command.ts";
 import { resolveProfile } from "./profile-arg.ts";
@@ -37,6 +40,7 @@ options:
   --topics profile|all    the profile's topics, or every topic in the graph  [sim: profile, ros: all]
   --include REGEX         only topics matching
   --exclude REGEX         no topics matching
+  --calibration FILE      calibration in force (teledemo calibration YAML/JSON)  [the profile's nominal one]
   --compression none|zstd chunk compression                                          [none]
   --chunk-size BYTES      target chunk size                                          [4MB]
   --flush-interval MS     write + fsync period                                       [500]
@@ -82,6 +86,7 @@ export const recordCommand: Command = {
       include: { type: "string" },
       exclude: { type: "string" },
       compression: { type: "string", default: "none" },
+      calibration: { type: "string" },
       "chunk-size": { type: "string" },
       "flush-interval": { type: "string" },
       "min-free": { type: "string" },
@@ -117,6 +122,20 @@ export const recordCommand: Command = {
     if (topicsMode === "profile" && profile === undefined) throw new UsageError("--topics profile needs --profile");
     const include = regexOption("include", values.include);
     const exclude = regexOption("exclude", values.exclude);
+    let calibration: RigCalibration | undefined;
+    if (values.calibration !== undefined) {
+      let text: string;
+      try {
+        text = readFileSync(values.calibration, "utf8");
+      } catch (err) {
+        throw new UsageError(`--calibration: cannot read ${values.calibration}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
+      try {
+        calibration = parseCalibration(text, values.calibration);
+      } catch (err) {
+        throw new UsageError(`--calibration: ${(err as Error).message}`);
+      }
+    } else if (profile !== undefined) calibration = calibrationOfProfile(profile);
     const libraryDir = resolve(values.out);
     try {
       mkdirSync(libraryDir, { recursive: true });
@@ -162,9 +181,15 @@ export const recordCommand: Command = {
       minFreeBytes,
       ...(failAfterBytes === undefined ? {} : { failAfterBytes }),
       ...(rig ? { groundTruth: () => rig.groundTruth() } : {}),
-      // TODO(calibration channels): write foxglove.CameraCalibration / foxglove.FrameTransforms
-      // from calibration/ (calibrationFromRigData + calibrationToFoxglove) as protobuf side
-      // channels and the calibration files as attachments, here, at episode start.
+      onEpisodeOpened: (episode, startNs) => {
+        if (calibration === undefined) return;
+        try {
+          writeCalibration(episode.sideStorage, calibration, startNs, profile?.robot.model ?? "rig");
+        } catch (err) {
+          episode.addFlag("calibration_missing");
+          log(`recorder: could not write the calibration into the episode: ${(err as Error).message}`);
+        }
+      },
       log,
     });
     const status = new StatusPrinter(ctx, values.json, controller, recorder, episodes === 0 ? undefined : episodes);

@@ -13,6 +13,8 @@ import { EpisodeController, type SessionResult } from "../../recorder/episode/co
 import { EPISODE_SIDECAR, readSidecar } from "../../recorder/episode/layout.ts";
 import { inspectPath, type RecordingReport } from "../../recorder/info/inspect.ts";
 import { RecorderNode } from "../../recorder/node/recorder-node.ts";
+import { calibrationOfProfile, writeCalibration } from "../../recorder/side/calibration.ts";
+import { protobufFromBinaryDescriptor } from "@mcap/support";
 import { EPOCH_NS } from "../sim/rig-harness.ts";
 import { tempDir, withIndexedReader } from "./support.ts";
 
@@ -68,6 +70,7 @@ beforeAll(async () => {
     flushIntervalMs: 200,
     minFreeBytes: 0,
     groundTruth: () => rig.groundTruth(),
+    onEpisodeOpened: (episode, startNs) => writeCalibration(episode.sideStorage, calibrationOfProfile(profile), startNs, profile.robot.model),
     log: () => {},
   });
   recorder.onMessage = () => controller.tick();
@@ -98,8 +101,28 @@ describe("an episode recorded from the simulated small rig", () => {
     const startNs = BigInt(episode.sidecar.start_ns);
     await withIndexedReader(episode.path, async (reader) => {
       expect(reader.header.profile).toBe("ros2");
-      const channels = [...reader.channelsById.values()];
+      const all = [...reader.channelsById.values()];
+      const channels = all.filter((c) => c.messageEncoding === "cdr");
       expect(new Set(channels.map((c) => c.topic))).toEqual(new Set(profile.streams.map((s) => s.topic)));
+      // calibration: protobuf side channels that @mcap/support's descriptor reader decodes
+      const side = all.filter((c) => c.messageEncoding === "protobuf");
+      expect(side.map((c) => c.topic).sort()).toEqual([...profile.cameras.map((c) => `/calibration/cameras/${c.name}`), "/calibration/transforms"].sort());
+      for await (const m of reader.readMessages({ topics: side.map((c) => c.topic) })) {
+        const schema = reader.schemasById.get(reader.channelsById.get(m.channelId)!.schemaId)!;
+        expect(schema.encoding).toBe("protobuf");
+        const type = protobufFromBinaryDescriptor(schema.data).lookupType(schema.name);
+        const msg = type.toObject(type.decode(m.data)) as Record<string, unknown>;
+        if (schema.name === "foxglove.CameraCalibration") {
+          const cam = profile.cameras.find((c) => `/calibration/cameras/${c.name}` === reader.channelsById.get(m.channelId)!.topic)!;
+          expect((msg.K as number[])[0]).toBeCloseTo(cam.fx);
+          expect(msg.width).toBe(cam.width);
+        } else {
+          expect((msg.transforms as unknown[]).length).toBe(profile.static_frames.length);
+        }
+      }
+      const attachments = reader.attachmentIndexes.map((a) => a.name);
+      expect(attachments).toContain("calibration/calibration.yaml");
+      expect(attachments).toContain("calibration/rig.urdf");
       for (const c of channels) {
         const schema = reader.schemasById.get(c.schemaId)!;
         const spec = profile.streams.find((s) => s.topic === c.topic)!;
@@ -117,7 +140,7 @@ describe("an episode recorded from the simulated small rig", () => {
       const expected = new Map([...published].map(([topic, list]) => [topic, list.filter((m) => m.receivedNs >= startNs)]));
       const total = [...expected.values()].reduce((n, l) => n + l.length, 0);
       expect(total).toBeGreaterThan(1000);
-      expect(reader.statistics!.messageCount).toBe(BigInt(total));
+      expect(reader.statistics!.messageCount).toBe(BigInt(total + side.length));
       for (const c of channels) expect(reader.statistics!.channelMessageCounts.get(c.id)).toBe(BigInt(expected.get(c.topic)!.length));
       expect(reader.chunkIndexes.length).toBeGreaterThan(1);
       expect(reader.chunkIndexes.every((c) => c.compression === "zstd")).toBe(true);
@@ -139,6 +162,7 @@ describe("an episode recorded from the simulated small rig", () => {
       }
       // every message decodes
       for (const [topic, list] of got) {
+        if (topic.startsWith("/calibration/")) continue;
         const type = profile.streams.find((s) => s.topic === topic)!.type;
         for (const m of list.slice(0, 5)) expect(() => codec.decode(type, m.data)).not.toThrow();
       }
@@ -172,7 +196,8 @@ describe("an episode recorded from the simulated small rig", () => {
     expect(report.kind).toBe("episode");
     expect(report.health).toBe("ok");
     expect(report.episode?.task).toBe("put the cube in the bowl");
-    expect(report.topics).toHaveLength(profile.streams.length);
+    expect(report.topics).toHaveLength(profile.streams.length + profile.cameras.length + 1);
+    expect(report.calibrationPresent).toBe(true);
     const imu = report.topics.find((t) => t.topic === "/imu/data")!;
     expect(imu.rateHz).toBeGreaterThan(90);
     expect(imu.rateHz).toBeLessThan(110);
