@@ -19,11 +19,12 @@
 //     would have arrived — next expected sample time (interpolated streams) or T + min(distance to
 //     the sample before T, tolerance) (nearest streams), plus the stream's latency bound, which is
 //     its observed p99 excess latency over the clock model + a margin, measured online;
-// and never later than T + maxWait (default ¾ of a pivot period): a slow stream never holds a
-// frame for a whole period of its own. What could not be resolved is flagged in the frame:
+// and never later than maxWait (default ¾ of a pivot period) after the pivot message arrived: a
+// slow stream never holds a frame for a whole period of its own. What could not be resolved is flagged in the frame:
 //   ok          interpolated between bracketing samples, or the proven nearest sample;
 //   unconfirmed nearest sample within tolerance, chosen at maxWait before a closer one was ruled out;
-//   late        no sample after T in time: the last value is held (skew says how old it is);
+//   late        no sample after T in time: the last value is held (skew says how old it is), or
+//               (nearest streams) nothing within tolerance yet while one could still come;
 //   missing     nothing usable (no data, too old, nothing within tolerance).
 // Memory is bounded: per-stream buffers are trimmed by receive time (retainNs) and capped in
 // count; pending pivots are capped. Nothing is dropped without a counter and a reason.
@@ -58,7 +59,7 @@ export interface SynchronizerOptions {
   decode?: (type: string, bytes: Uint8Array) => RosMessage;
   /** Constant latency per topic relative to the reference stream, ns, subtracted from the clock-model host time. */
   latencyCorrectionsNs?: Readonly<Record<string, number>>;
-  /** Longest a frame waits after its pivot time, ns. Default ¾ of the pivot period. */
+  /** Longest a frame waits after its pivot message arrived, ns. Default ¾ of the pivot period. */
   maxWaitNs?: number;
   /** Added to each stream's measured p99 excess latency, ns. Default 1 ms. */
   latencyMarginNs?: number;
@@ -276,7 +277,15 @@ class StreamState {
     return Math.max(0, base) + margin + Math.max(0, this.correctionNs);
   }
 
-  ref(e: Entry): SampleRef {
+  /**
+   * Can no later sample be nearer to T than the one `before` ns before it? The next sample comes
+   * at least ~0.9 of a period after it (rate bound, as ApproximateTime's inter-message bound).
+   */
+  provenNearest(before: number): boolean {
+    return Number.isFinite(before) && before <= 0.45 * this.periodNs;
+  }
+
+    ref(e: Entry): SampleRef {
     return { topic: this.spec.topic, index: e.index, stampNs: e.stamp, receiveNs: e.receive, timeNs: this.timeOf(e) };
   }
 
@@ -478,17 +487,19 @@ export class SynchronizerCore {
 
   /**
    * When the frame of pivot p is due given the data so far: the latest of the unresolved
-   * streams' deadlines, capped at T + maxWait. `complete` when every stream has data past T.
+   * streams' deadlines, capped at maxWait after the pivot arrived. `complete` when every stream
+   * has data past T.
    */
   private readiness(p: PendingPivot, nowNs: bigint | undefined): { readyAt: bigint | undefined; complete: boolean } {
     if (!this.pivotClockSettled(p)) return { readyAt: p.receive + this.maxClockWaitNs, complete: false };
     const T = this.pivotTime(p);
-    const cap = T + BigInt(Math.round(this.maxWaitNs));
+    const cap = p.receive + BigInt(Math.round(this.maxWaitNs));
     let readyAt = p.receive;
     let complete = true;
     for (const s of this.others) {
       const newest = s.newestTime();
       if (newest !== undefined && newest >= T) continue;
+      if (s.mode === "nearest" && newest !== undefined && s.provenNearest(Number(T - newest))) continue;
       complete = false;
       const deadline = this.streamDeadline(s, T, newest);
       const d = deadline < cap ? deadline : cap;
@@ -561,10 +572,11 @@ export class SynchronizerCore {
     const db = b !== undefined ? Number(tb! - T) : Infinity;
     const useA = da <= db;
     const d = useA ? da : db;
-    if (!(d <= s.toleranceNs)) return { topic, status: "missing", mode: "none" };
+    // Proven when a later sample is in, when the stream's rate rules out a closer next sample,
+    // or when the stream's own deadline has passed.
+    const proven = b !== undefined || s.provenNearest(da) || nowNs >= this.streamDeadline(s, T, ta);
+    if (!(d <= s.toleranceNs)) return proven ? { topic, status: "missing", mode: "none" } : { topic, status: "late", mode: "none" };
     const chosen = (useA ? a : b)!;
-    // Proven nearest when a later sample is in, or when the stream's own deadline has passed.
-    const proven = b !== undefined || nowNs >= this.streamDeadline(s, T, ta);
     return { topic, status: proven ? "ok" : "unconfirmed", mode: "nearest", skewNs: useA ? -da : db, before: s.ref(chosen) };
   }
 
