@@ -112,7 +112,12 @@ async function inspectEpisode(dir: string): Promise<RecordingReport> {
   const present = files.filter((f) => existsSync(f));
   if (present.length === 0) throw new InfoError(`${dir}: episode folder without its MCAP file (${files.map((f) => basename(f)).join(", ")})`);
   const report = recording("episode", dir, await Promise.all(present.map((f) => inspectFile(f))));
-  if (sidecar !== undefined) report.sidecar = sidecar;
+  if (sidecar !== undefined) {
+    report.sidecar = sidecar;
+    // A recording stopped by a full disk could not write its final record: the sidecar knows more.
+    report.flags = [...new Set([...report.flags, ...sidecar.flags])];
+    if (report.episode !== undefined && report.episode.outcome === "in_progress") report.episode.outcome = sidecar.outcome;
+  }
   return report;
 }
 

@@ -1,0 +1,68 @@
+// `teledemo record` as a user runs it (a real child process): several episodes from the
+// simulated rig at max speed, a disk that fills up, and the free-space guard.
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { readSidecar } from "../../recorder/episode/layout.ts";
+import { inspectPath, type LibraryReport } from "../../recorder/info/inspect.ts";
+import { runCli } from "./cli-child.ts";
+import { tempDir, withIndexedReader } from "./support.ts";
+
+const tmp = tempDir("teledemo-record-cli-");
+afterAll(() => tmp.cleanup());
+
+const BASE = ["record", "--profile", "small", "--speed", "max", "--runtime", "local", "--min-free", "1MB"];
+
+describe("teledemo record", () => {
+  it("records N episodes with resets into one folder each; latched topics are in every episode", async () => {
+    const library = join(tmp.dir, "lib");
+    const r = await runCli([...BASE, "--episodes", "2", "--episode-time", "1.5", "--reset-time", "0.5", "--out", library, "--task", "stack the cups", "--operator", "ana", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { kind: string; episodes?: unknown[] });
+    const summary = lines.find((l) => l.kind === "summary")!;
+    expect(summary.episodes).toHaveLength(2);
+    expect(lines.filter((l) => l.kind === "episode_closed")).toHaveLength(2);
+    const dirs = readdirSync(library).sort();
+    expect(dirs).toHaveLength(2);
+    for (const d of dirs) {
+      const sidecar = readSidecar(join(library, d));
+      expect(sidecar.task).toBe("stack the cups");
+      expect(sidecar.operator).toBe("ana");
+      expect(sidecar.duration_s).toBeGreaterThanOrEqual(1.5);
+      expect(sidecar.duration_s).toBeLessThan(1.7);
+      expect(sidecar.topics.find((t) => t.topic === "/tf_static")?.messages).toBe(1);
+      await withIndexedReader(join(library, d, "episode.mcap"), async (reader) => {
+        expect(reader.statistics!.messageCount).toBeGreaterThan(500);
+      });
+    }
+    const report = (await inspectPath(library)) as LibraryReport;
+    expect(report.episodes.map((e) => e.episode?.task)).toEqual(["stack the cups", "stack the cups"]);
+    const text = await runCli(["info", library]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/2 episodes/);
+  });
+
+  it("stops cleanly when the disk fills, closing a valid file", async () => {
+    const library = join(tmp.dir, "full");
+    const r = await runCli([...BASE, "--episodes", "1", "--episode-time", "5", "--out", library, "--fail-after-bytes", "9MB", "--chunk-size", "1MB"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/ENOSPC/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const [dir] = readdirSync(library);
+    const sidecar = readSidecar(join(library, dir!));
+    expect(sidecar.flags).toContain("write_error");
+    await withIndexedReader(join(library, dir!, "episode.mcap"), async (reader) => {
+      let n = 0;
+      for await (const _ of reader.readMessages()) n++;
+      expect(n).toBeGreaterThan(50);
+      expect(reader.statistics!.messageCount).toBe(BigInt(n));
+    });
+  });
+
+  it("refuses to start below the free-space threshold", async () => {
+    const r = await runCli([...BASE, "--out", join(tmp.dir, "guard"), "--min-free", "100000TB"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/refusing to start/);
+    expect(readdirSync(join(tmp.dir, "guard"))).toHaveLength(0);
+  });
+});
