@@ -26,6 +26,7 @@
 import type { RosMessage } from "../../runtime/api.ts";
 import { estimateLag, type LagEstimate, type LagFeature, type TimedSignal } from "../xcorr/index.ts";
 import { intoFrame, type JointSample, type KinematicsProvider } from "./kinematics.ts";
+import { maskedLag } from "./masked-lag.ts";
 
 export interface CrossModalSample {
   /** Clock-model host time of the message (no latency correction), ns. */
@@ -184,6 +185,34 @@ function contactEdges(p: readonly number[]): number {
   return edges;
 }
 
+/** Seconds kept clear around contact. */
+const CONTACT_GUARD_S = 0.3;
+
+/** keep(t): true outside every contact interval (any pad above its half-way level) ± guard. */
+function noContact(pads: readonly Series[], guardS: number): (t: number) => boolean {
+  const intervals: [number, number][] = [];
+  for (const p of pads) {
+    const v = p.v[0]!;
+    if (contactEdges(v) === 0) continue;
+    const sorted = [...v].sort((a, b) => a - b);
+    const mid = (sorted[Math.floor(0.05 * sorted.length)]! + sorted[Math.floor(0.99 * sorted.length)]!) / 2;
+    let start: number | undefined;
+    for (let i = 0; i < v.length; i++) {
+      if (v[i]! > mid && start === undefined) start = p.t[i]!;
+      if (v[i]! <= mid && start !== undefined) {
+        intervals.push([start - guardS, p.t[i]! + guardS]);
+        start = undefined;
+      }
+    }
+    if (start !== undefined) intervals.push([start - guardS, Infinity]);
+  }
+  intervals.sort((a, b) => a[0] - b[0]);
+  return (t) => {
+    for (const [a, b] of intervals) if (t >= a && t <= b) return false;
+    return true;
+  };
+}
+
 /** The side a pad or a wrist belongs to: "left_gripper_left_pad" → left; "left" → left. */
 function sideOf(source: string | undefined, frameId: string): string | undefined {
   const s = source ?? frameId;
@@ -257,6 +286,21 @@ export function estimateCrossModalOffsets(streams: readonly CrossModalStream[], 
     if (c.usable) corrections[s.topic] = c.lagS * 1e9;
   }
 
+  // Tactile totals per pad (also used to mask the wrist force pair to no-contact periods).
+  const pressureSeries = new Map<string, Series>();
+  for (const s of streams) {
+    if (s.kind !== "tactile") continue;
+    const p = series(1);
+    for (const x of s.samples) {
+      const arr = x.message.pressure as ArrayLike<number>;
+      let sum = 0;
+      for (let i = 0; i < arr.length; i++) sum += arr[i]!;
+      p.t.push(secondsFrom(origin, x.timeNs));
+      p.v[0]!.push(sum);
+    }
+    pressureSeries.set(s.topic, p);
+  }
+
   const forceSeries = new Map<string, Series>();
   for (const s of streams) {
     if (s.kind !== "wrench") continue;
@@ -272,9 +316,17 @@ export function estimateCrossModalOffsets(streams: readonly CrossModalStream[], 
     forceSeries.set(s.topic, f);
     const ref = fromJoints(s.frameId);
     if (ref === undefined) continue;
-    const estimates = correlate(ref.accel, f, 3, TUNING.wrench, opts);
+    // Only while this side's gripper touches nothing: then the wrist force is the gripper's own
+    // inertia (plus constants), with no object load or squeeze in it.
+    const side = sideOf(s.source, s.frameId);
+    const pads = streams.filter((x) => x.kind === "tactile" && sideOf(x.source, x.frameId) === side).map((x) => pressureSeries.get(x.topic)!);
+    const keep = noContact(pads, CONTACT_GUARD_S);
+    const estimates: LagEstimate[] = [];
+    for (let k = 0; k < 3; k++) {
+      estimates.push(maskedLag(toSignal(ref.accel, k), toSignal(f, k), { maxLagS: opts.maxLagS, gridHz: opts.gridHz, ...TUNING.wrench, keep }));
+    }
     const c = combine(estimates);
-    pairs.push({ topic: s.topic, against: reference.topic, signal: "force vs −m·(acceleration of the sensor from joint positions), sensor frame", estimates, ...c });
+    pairs.push({ topic: s.topic, against: reference.topic, signal: "force vs −m·(acceleration of the sensor from joint positions), sensor frame, no-contact periods", estimates, ...c });
     if (c.usable) corrections[s.topic] = c.lagS * 1e9;
   }
 
@@ -285,14 +337,7 @@ export function estimateCrossModalOffsets(streams: readonly CrossModalStream[], 
     const wrist = streams.find((w) => w.kind === "wrench" && sideOf(w.source, w.frameId) === side);
     if (wrist === undefined) continue;
     const f = forceSeries.get(wrist.topic)!;
-    const p = series(1);
-    for (const x of s.samples) {
-      const arr = x.message.pressure as ArrayLike<number>;
-      let sum = 0;
-      for (let i = 0; i < arr.length; i++) sum += arr[i]!;
-      p.t.push(secondsFrom(origin, x.timeNs));
-      p.v[0]!.push(sum);
-    }
+    const p = pressureSeries.get(s.topic)!;
     // The grip force leaks into the wrist force along the gripper's closing axis (finger squeeze
     // imbalance); derivatives, because grasp and release are sharp edges in both.
     const edges = contactEdges(p.v[0]!);
