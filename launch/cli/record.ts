@@ -45,6 +45,7 @@ options:
   --chunk-size BYTES      target chunk size                                          [4MB]
   --flush-interval MS     write + fsync period                                       [500]
   --min-free SIZE         refuse to start below this free space, e.g. 2GB            [1GB]
+  --reject-under-rate     discard an episode in which a stream fell under 90% of its expected rate
   --json                  JSON lines: events, progress (every 200 ms), summary
 `;
 
@@ -87,6 +88,7 @@ export const recordCommand: Command = {
       exclude: { type: "string" },
       compression: { type: "string", default: "none" },
       calibration: { type: "string" },
+      "reject-under-rate": { type: "boolean", default: false },
       "chunk-size": { type: "string" },
       "flush-interval": { type: "string" },
       "min-free": { type: "string" },
@@ -181,6 +183,15 @@ export const recordCommand: Command = {
       minFreeBytes,
       ...(failAfterBytes === undefined ? {} : { failAfterBytes }),
       ...(rig ? { groundTruth: () => rig.groundTruth() } : {}),
+      ...(profile ? { expectedHz: new Map(profile.streams.map((s) => [s.topic, s.rate_hz])) } : {}),
+      hasHeader: (type) => {
+        try {
+          return registry.messageDefinitions(type)[0]?.definitions[0]?.type === "std_msgs/Header";
+        } catch {
+          return false;
+        }
+      },
+      rejectUnderRate: values["reject-under-rate"],
       onEpisodeOpened: (episode, startNs) => {
         if (calibration === undefined) return;
         try {
@@ -255,7 +266,7 @@ class StatusPrinter {
         break;
       }
       case "episode_discarded":
-        this.ctx.stdout(`✗ episode ${e.index} discarded (${e.id})\n`);
+        this.ctx.stdout(`✗ episode ${e.index} discarded (${e.id}): ${e.reason}\n`);
         break;
       case "reset":
         this.ctx.stdout(`  reset: ${e.seconds} s before the next episode\n`);

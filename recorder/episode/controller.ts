@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { Nanos } from "../../nodes/runtime/api.ts";
 import type { ChunkCompression } from "../mcap/compression.ts";
 import type { RecorderNode } from "../node/recorder-node.ts";
+import { EpisodeHealth } from "../health/stream-health.ts";
 import { EpisodeWriter, type ClosedEpisode, type TopicSource } from "./episode-writer.ts";
 import { newEpisodeId, type Outcome } from "./layout.ts";
 import type { BuildInfo, RobotInfo } from "./metadata.ts";
@@ -36,6 +37,12 @@ export interface ControllerOptions {
   failAfterBytes?: number;
   /** The simulator's truth, written into simulated episodes when they close. */
   groundTruth?: () => unknown;
+  /** Expected rate per topic (Hz; 0 for latched), for the health record and flags. */
+  expectedHz?: ReadonlyMap<string, number>;
+  /** True for types that start with a std_msgs/Header (latency = receive − stamp). */
+  hasHeader?: (type: string) => boolean;
+  /** Discard (with a message) an episode in which a stream fell under 90% of its rate. */
+  rejectUnderRate?: boolean;
   /** Writes side data (calibration) into a freshly opened episode. */
   onEpisodeOpened?: (episode: EpisodeWriter, startNs: Nanos) => void;
   log: (line: string) => void;
@@ -46,7 +53,7 @@ export type ControllerState = "waiting" | "recording" | "closing" | "resetting" 
 export type ControllerEvent =
   | { kind: "episode_started"; index: number; id: string; path: string }
   | { kind: "episode_closed"; index: number; episode: ClosedEpisode }
-  | { kind: "episode_discarded"; index: number; id: string }
+  | { kind: "episode_discarded"; index: number; id: string; reason: string }
   | { kind: "reset"; seconds: number }
   | { kind: "stopped"; reason: string; error?: string };
 
@@ -70,6 +77,7 @@ export class EpisodeController {
   private readonly listeners: Array<(e: ControllerEvent) => void> = [];
   private resolveDone!: (r: SessionResult) => void;
   private failure: string | undefined;
+  private health: EpisodeHealth | undefined;
   /** Messages stored in the open episode, by topic. */
   readonly stored = new Map<string, number>();
   readonly done: Promise<SessionResult>;
@@ -165,10 +173,13 @@ export class EpisodeController {
       this.current = episode;
       this.stored.clear();
       const stored = this.stored;
+      const health = new EpisodeHealth(this.options.expectedHz ?? new Map(), this.options.hasHeader ?? (() => false));
+      this.health = health;
       const sink = {
         write: (topic: string, source: TopicSource, data: Uint8Array, logNs: Nanos, pubNs: Nanos) => {
           episode.write(topic, source, data, logNs, pubNs);
           stored.set(topic, (stored.get(topic) ?? 0) + 1);
+          health.add(topic, source.type, data, logNs);
         },
       };
       for (const m of pending) sink.write(...m);
@@ -202,7 +213,7 @@ export class EpisodeController {
       this.current = undefined;
       await episode.discard();
       this.discarded++;
-      this.emit({ kind: "episode_discarded", index: this.index, id: episode.facts.id });
+      this.emit({ kind: "episode_discarded", index: this.index, id: episode.facts.id, reason: "discarded by the operator" });
       this.index--;
       this.phaseStartNs = this.options.recorder.now();
       this.stateValue = "resetting";
@@ -239,6 +250,24 @@ export class EpisodeController {
     this.options.recorder.setSink(undefined);
     this.current = undefined;
     const endNs = this.options.recorder.now();
+    const reports = this.health?.report(episode.facts.startNs, endNs) ?? [];
+    const under = EpisodeHealth.underRate(reports, Number(endNs - episode.facts.startNs) / 1e9);
+    for (const topic of under) episode.addFlag(`under_rate:${topic}`);
+    if (under.length > 0 && this.options.rejectUnderRate) {
+      await episode.discard();
+      this.discarded++;
+      const detail = under.map((t) => { const r = reports.find((x) => x.topic === t)!; return `${t} ${r.measuredHz.toFixed(1)}/${r.expectedHz} Hz`; }).join(", ");
+      this.emit({ kind: "episode_discarded", index: this.index, id: episode.facts.id, reason: `under rate: ${detail}` });
+      this.index--;
+      return;
+    }
+    if (episode.error === undefined) {
+      episode.sideStorage.writeMetadata("teledemo.health", {
+        schema_version: "1",
+        streams: JSON.stringify(reports),
+        under_rate: JSON.stringify(under),
+      });
+    }
     const closed = await episode.close(endNs, this.options.groundTruth ? { simGroundTruth: this.options.groundTruth() } : {});
     this.closed.push(closed);
     if (closed.result.writeError !== undefined) this.failure ??= closed.result.writeError;

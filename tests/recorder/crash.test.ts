@@ -9,6 +9,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { protobufFromBinaryDescriptor } from "@mcap/support";
 import { createCodec, createDefaultRegistry } from "../../nodes/messages/index.ts";
 import { loadRigProfile } from "../../nodes/rig/profile.ts";
 import { recoverMcap } from "../../recorder/mcap/recover.ts";
@@ -92,9 +93,15 @@ async function check(trial: Trial): Promise<{ bar: number; kept: number }> {
   await withIndexedReader(report.output, async (reader) => {
     expect(reader.header.profile).toBe("ros2");
     for await (const m of reader.readMessages()) {
-      const topic = reader.channelsById.get(m.channelId)!.topic;
+      const channel = reader.channelsById.get(m.channelId)!;
+      const topic = channel.topic;
       counts.set(topic, (counts.get(topic) ?? 0) + 1);
-      expect(() => codec.decode(types.get(topic)!, m.data), `${topic} decodes`).not.toThrow();
+      if (channel.messageEncoding === "cdr") expect(() => codec.decode(types.get(topic)!, m.data), `${topic} decodes`).not.toThrow();
+      else {
+        const schema = reader.schemasById.get(channel.schemaId)!;
+        const type = protobufFromBinaryDescriptor(schema.data).lookupType(schema.name);
+        expect(() => type.decode(m.data), `${topic} decodes`).not.toThrow();
+      }
     }
     const names: string[] = [];
     for await (const m of reader.readMetadata()) names.push(m.name);
