@@ -9,6 +9,8 @@ import { EpisodeController, formatBytes, type ControllerEvent, type SessionResul
 import { parseCompression, type ChunkCompression } from "../../recorder/mcap/compression.ts";
 import { RecorderNode, type TopicSelection } from "../../recorder/node/recorder-node.ts";
 import { calibrationOfProfile, writeCalibration } from "../../recorder/side/calibration.ts";
+import { advertiseControlServices } from "../../recorder/control/ros-services.ts";
+import { bindKeyboard, KEY_HELP } from "../../recorder/control/keyboard.ts";
 import { parseCalibration, type RigCalibration } from "../../calibration/index.ts";
 import { readFileSync } from "node:fs";
 import { integerOption, numberOption, parseCommandArgs } from "./args.ts";
@@ -24,6 +26,10 @@ one folder per episode in the library (<out>/<episode-id>/episode.mcap + episode
 ROS message is stored byte-for-byte as received (CDR) with its receive time (log time) and send
 time (publish time). Data is flushed and fsynced every --flush-interval, so a crash loses at most
 about a second ('teledemo recover' rebuilds the index).
+
+At a terminal: → or n ends the episode, ← or r discards it, s / f mark success / failure,
+space pauses, Esc or q stops. The same actions are ROS 2 services (std_srvs/srv/Trigger) on the
+recorder node: /teledemo_recorder/{start,stop,discard,mark_success,mark_failure,pause,resume,shutdown}.
 
 options:
   --source sim|ros        sim: run the simulated rig in this process; ros: record the ROS graph  [sim]
@@ -211,6 +217,10 @@ export const recordCommand: Command = {
       controller.tick();
     }, 50);
     const progress = setInterval(() => status.progress(), values.json ? 200 : ctx.isTty ? 500 : 2000);
+    advertiseControlServices(recorder.node, controller);
+    const interactive = ctx.isTty && !values.json && Boolean(process.stdin.isTTY);
+    const unbindKeys = interactive ? bindKeyboard(process.stdin, controller) : () => {};
+    if (interactive) ctx.stdout(`${KEY_HELP}\n`);
     const onSignal = () => void controller.shutdown("interrupted");
     process.once("SIGINT", onSignal);
     process.once("SIGTERM", onSignal);
@@ -223,6 +233,7 @@ export const recordCommand: Command = {
     } finally {
       clearInterval(ticker);
       clearInterval(progress);
+      unbindKeys();
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
       rig?.stop();
@@ -270,6 +281,13 @@ class StatusPrinter {
         break;
       case "reset":
         this.ctx.stdout(`  reset: ${e.seconds} s before the next episode\n`);
+        break;
+      case "paused":
+      case "resumed":
+        this.ctx.stdout(`  episode ${e.index} ${e.kind}\n`);
+        break;
+      case "outcome":
+        this.ctx.stdout(`  episode ${e.index} marked ${e.outcome}\n`);
         break;
       case "stopped":
         if (e.error) this.ctx.stderr(`teledemo record: ${e.error}\n`);

@@ -48,13 +48,15 @@ export interface ControllerOptions {
   log: (line: string) => void;
 }
 
-export type ControllerState = "waiting" | "recording" | "closing" | "resetting" | "stopped";
+export type ControllerState = "waiting" | "recording" | "paused" | "closing" | "resetting" | "stopped";
 
 export type ControllerEvent =
   | { kind: "episode_started"; index: number; id: string; path: string }
   | { kind: "episode_closed"; index: number; episode: ClosedEpisode }
   | { kind: "episode_discarded"; index: number; id: string; reason: string }
   | { kind: "reset"; seconds: number }
+  | { kind: "paused" | "resumed"; index: number }
+  | { kind: "outcome"; index: number; outcome: Outcome }
   | { kind: "stopped"; reason: string; error?: string };
 
 export interface SessionResult {
@@ -78,6 +80,9 @@ export class EpisodeController {
   private resolveDone!: (r: SessionResult) => void;
   private failure: string | undefined;
   private health: EpisodeHealth | undefined;
+  private sink: import("../node/recorder-node.ts").MessageSink | undefined;
+  private pausedAtNs: Nanos | undefined;
+  private pausedTotalNs: Nanos = 0n;
   /** Messages stored in the open episode, by topic. */
   readonly stored = new Map<string, number>();
   readonly done: Promise<SessionResult>;
@@ -97,8 +102,13 @@ export class EpisodeController {
   }
   /** Seconds since the current phase (episode or reset) began, recorder clock. */
   phaseElapsedS(): number {
-    const now = this.options.recorder.now();
-    return now > this.phaseStartNs && this.phaseStartNs > 0n ? Number(now - this.phaseStartNs) / 1e9 : 0;
+    return this.elapsedAt(this.options.recorder.now());
+  }
+
+  private elapsedAt(now: Nanos): number {
+    if (this.phaseStartNs === 0n || now <= this.phaseStartNs) return 0;
+    const paused = this.pausedTotalNs + (this.pausedAtNs === undefined ? 0n : now - this.pausedAtNs);
+    return Number(now - this.phaseStartNs - paused) / 1e9;
   }
 
   on(listener: (e: ControllerEvent) => void): void {
@@ -114,7 +124,7 @@ export class EpisodeController {
       void this.fail(this.current.error);
       return;
     }
-    const elapsed = this.phaseStartNs > 0n ? Number(now - this.phaseStartNs) / 1e9 : 0;
+    const elapsed = this.elapsedAt(now);
     if (this.stateValue === "waiting") void this.start();
     else if (this.stateValue === "recording" && this.options.episodeTimeS !== undefined && elapsed >= this.options.episodeTimeS) void this.stop();
     else if (this.stateValue === "resetting" && elapsed >= this.options.resetTimeS) void this.start();
@@ -183,6 +193,9 @@ export class EpisodeController {
         },
       };
       for (const m of pending) sink.write(...m);
+      this.sink = sink;
+      this.pausedAtNs = undefined;
+      this.pausedTotalNs = 0n;
       this.options.recorder.setSink(sink, startNs, false);
       this.emit({ kind: "episode_started", index: this.index, id, path: episode.path });
     });
@@ -191,7 +204,7 @@ export class EpisodeController {
   /** Ends the open episode and keeps it (outcome as marked, else unknown). */
   stop(outcome?: Outcome): Promise<void> {
     return this.exclusive(async () => {
-      if (this.stateValue !== "recording" || this.current === undefined) return;
+      if ((this.stateValue !== "recording" && this.stateValue !== "paused") || this.current === undefined) return;
       if (outcome !== undefined) this.current.markOutcome(outcome);
       await this.closeCurrent();
       if (this.options.episodes !== undefined && this.index >= this.options.episodes) {
@@ -199,6 +212,8 @@ export class EpisodeController {
         return;
       }
       this.phaseStartNs = this.options.recorder.now();
+      this.pausedAtNs = undefined;
+      this.pausedTotalNs = 0n;
       this.stateValue = "resetting";
       this.emit({ kind: "reset", seconds: this.options.resetTimeS });
     });
@@ -207,7 +222,7 @@ export class EpisodeController {
   /** Drops the open episode; the next one re-records it (same index). */
   discard(): Promise<void> {
     return this.exclusive(async () => {
-      if (this.stateValue !== "recording" || this.current === undefined) return;
+      if ((this.stateValue !== "recording" && this.stateValue !== "paused") || this.current === undefined) return;
       const episode = this.current;
       this.options.recorder.setSink(undefined);
       this.current = undefined;
@@ -216,12 +231,41 @@ export class EpisodeController {
       this.emit({ kind: "episode_discarded", index: this.index, id: episode.facts.id, reason: "discarded by the operator" });
       this.index--;
       this.phaseStartNs = this.options.recorder.now();
+      this.pausedAtNs = undefined;
+      this.pausedTotalNs = 0n;
       this.stateValue = "resetting";
     });
   }
 
+  /** Stops storing messages without ending the episode; its clock stops too. */
+  pause(): void {
+    if (this.stateValue !== "recording" || this.current === undefined) return;
+    this.pausedAtNs = this.options.recorder.now();
+    this.options.recorder.setSink(undefined);
+    this.stateValue = "paused";
+    this.current.addFlag("paused");
+    this.emit({ kind: "paused", index: this.index });
+  }
+
+  resume(): void {
+    if (this.stateValue !== "paused" || this.current === undefined) return;
+    const now = this.options.recorder.now();
+    if (this.pausedAtNs !== undefined) this.pausedTotalNs += now - this.pausedAtNs;
+    this.pausedAtNs = undefined;
+    this.options.recorder.setSink(this.sink, now, false);
+    this.stateValue = "recording";
+    this.emit({ kind: "resumed", index: this.index });
+  }
+
+  togglePause(): void {
+    if (this.stateValue === "paused") this.resume();
+    else this.pause();
+  }
+
   markOutcome(outcome: Outcome): void {
-    this.current?.markOutcome(outcome);
+    if (this.current === undefined) return;
+    this.current.markOutcome(outcome);
+    this.emit({ kind: "outcome", index: this.index, outcome });
   }
 
   /** Closes the open episode (kept) and ends the session. */
