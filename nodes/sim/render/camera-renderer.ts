@@ -9,7 +9,7 @@ import { CompiledScene, KIND_CAPSULE, KIND_PLANE, MAT_STRIDE, STRIDE } from "./c
 import { ImageNoise } from "./noise.ts";
 import { invertRigid, poseToMatrix, sameMatrix, type SensorPose } from "./pose-matrix.ts";
 import { DirtyRects } from "./dirty-rects.ts";
-import { castAndShadePlane } from "./plane-fast-path.ts";
+import { castAndShadePlane, planeInteriorTiles } from "./plane-fast-path.ts";
 import { castRect } from "./ray-cast.ts";
 import { capsulePieceRect, fullScreen, screenRect, type PixelRect } from "./screen-bounds.ts";
 import { shadeRange, type ShadeInputs } from "./shade.ts";
@@ -110,6 +110,13 @@ class RayCastCamera implements CameraRenderer {
   private readonly cover = new Int32Array(4 * CAPSULE_PIECES);
   private readonly coverBox = new Int32Array(4);
   private readonly pieceUnion = new DirtyRects();
+  /** Per tile, for the moving camera's main plane: every ray hits it inside its extents. */
+  private readonly planeInterior: Uint8Array;
+  /** Per tile: some ray there misses the main plane (so what lies behind it may show). */
+  private readonly planeMiss: Uint8Array;
+  /** Per primitive this frame: 1 when it lies wholly behind the main plane. */
+  private behindMain = new Uint8Array(16);
+  private readonly mainRect = new Int32Array(4);
   private layer: StaticLayer | undefined;
 
   constructor(spec: CameraRenderSpec, options: CameraRenderOptions) {
@@ -139,6 +146,8 @@ class RayCastCamera implements CameraRenderer {
     this.ids = this.idsPair.subarray(0, n);
     this.far = far;
     this.tiles = new TileMaxDepth(this.width, this.height);
+    this.planeInterior = new Uint8Array(this.tiles.tilesX * this.tiles.tilesY);
+    this.planeMiss = new Uint8Array(this.tiles.tilesX * this.tiles.tilesY);
     this.shadeInputs = {
       ids: this.ids,
       nearest: this.nearest,
@@ -280,25 +289,71 @@ class RayCastCamera implements CameraRenderer {
     this.tiles.resetTo(this.far);
     if (this.behind.length < count * count) this.behind = new Uint8Array(count * count);
     this.behind.fill(0, 0, count * count);
+    // The main plane: the nearest plane on screen. What lies wholly behind it can only show where
+    // its rays miss it, so those primitives wait for its pass and then visit only tiles with a miss.
+    let main = -1;
+    for (let a = 0; a < count && main < 0; a++) {
+      const k = order[a]!;
+      if (compiled.kinds[k] === KIND_PLANE && this.coverOf(k) === 1) {
+        main = k;
+        for (let q = 0; q < 4; q++) this.mainRect[q] = this.cover[q]!;
+      }
+    }
+    if (this.behindMain.length < count) this.behindMain = new Uint8Array(compiled.kinds.length);
+    const behindMain = this.behindMain;
+    for (let k = 0; k < count; k++) behindMain[k] = main >= 0 && k !== main && liesBehindPlane(compiled, k, main) ? 1 : 0;
     let shaded = -2;
     for (let a = 0; a < count; a++) {
       const k = order[a]!;
-      const pieces = this.coverOf(k);
-      if (shaded === -2 && compiled.kinds[k] === KIND_PLANE && pieces === 1) {
-        const c = this.cover;
-        castAndShadePlane(this.shadeInputs, k, this.width, c[0]!, c[1]!, c[2]!, c[3]!, this.near, out.rgb, out.depth);
-        this.tiles.invalidate(c[0]!, c[1]!, c[2]!, c[3]!);
+      if (k === main) {
+        this.castMainPlane(k, out);
         shaded = k;
+        for (let b = 0; b < a; b++) {
+          const kb = order[b]!;
+          if (behindMain[kb] === 1) this.castPrimitive(kb, dist[kb]!, this.planeMiss);
+        }
         continue;
       }
-      if (pieces > 1) {
-        this.castCover(k, pieces);
-        this.tiles.invalidate(this.coverBox[0]!, this.coverBox[1]!, this.coverBox[2]!, this.coverBox[3]!);
-      } else if (pieces === 1) {
-        this.castUnoccludedTiles(k, dist[k]!, this.cover[0]!, this.cover[1]!, this.cover[2]!, this.cover[3]!);
+      // Before the main plane's pass, primitives behind it wait (unless cast piecewise).
+      if (behindMain[k] === 1 && shaded === -2) {
+        if (this.coverOf(k) > 1) {
+          behindMain[k] = 0;
+          this.castPrimitive(k, dist[k]!, undefined);
+        }
+        continue;
       }
+      this.castPrimitive(k, dist[k]!, behindMain[k] === 1 ? this.planeMiss : undefined);
     }
     return shaded;
+  }
+
+  /** The main plane's fused cast-and-shade pass; leaves planeMiss set for tiles it does not cover. */
+  private castMainPlane(k: number, out: CameraFrameOut): void {
+    const r = this.mainRect, tiles = this.tiles;
+    const tilesX = tiles.tilesX, tilesY = tiles.tilesY;
+    const u0 = r[0]!, u1 = r[1]!, v0 = r[2]!, v1 = r[3]!;
+    planeInteriorTiles(this.compiled, k, this.rays, this.near, this.planeInterior, tilesX, tilesY);
+    const miss = this.planeMiss;
+    // Tiles not wholly inside the plane's rectangle hold rays that cannot hit it.
+    for (let ty = 0; ty < tilesY; ty++) {
+      const inRows = ty * TILE >= v0 && Math.min(this.height, ty * TILE + TILE) <= v1;
+      for (let tx = 0; tx < tilesX; tx++) {
+        miss[ty * tilesX + tx] = inRows && tx * TILE >= u0 && Math.min(this.width, tx * TILE + TILE) <= u1 ? 0 : 1;
+      }
+    }
+    castAndShadePlane(this.shadeInputs, k, this.width, u0, u1, v0, v1, this.near, out.rgb, out.depth, this.planeInterior, miss, tilesX);
+    tiles.invalidate(u0, u1, v0, v1);
+  }
+
+  /** Casts primitive k (nearest possible distance `minDistance`) with tile culling, optionally only over tiles flagged in `mask`. */
+  private castPrimitive(k: number, minDistance: number, mask: Uint8Array | undefined): void {
+    const pieces = this.coverOf(k);
+    if (pieces > 1) {
+      this.castCover(k, pieces);
+      this.tiles.invalidate(this.coverBox[0]!, this.coverBox[1]!, this.coverBox[2]!, this.coverBox[3]!);
+    } else if (pieces === 1) {
+      this.castUnoccludedTiles(k, minDistance, this.cover[0]!, this.cover[1]!, this.cover[2]!, this.cover[3]!, mask);
+    }
   }
 
   /** Whether everything in tile (tx, ty) is already nearer than primitive k can be. */
@@ -317,9 +372,9 @@ class RayCastCamera implements CameraRenderer {
   }
 
   /** Casts k over the rectangle, skipping tiles already nearer everywhere than k can be. */
-  private castUnoccludedTiles(k: number, minDistance: number, u0: number, u1: number, v0: number, v1: number): void {
+  private castUnoccludedTiles(k: number, minDistance: number, u0: number, u1: number, v0: number, v1: number, mask?: Uint8Array): void {
     const w = this.width, dirs = this.rays.dirs;
-    if (!(minDistance > this.near)) {
+    if (!(minDistance > this.near) && mask === undefined) {
       if (castRect(this.compiled, k, dirs, w, u0, u1, v0, v1, this.near, this.nearest, this.ids) > 0) this.tiles.invalidate(u0, u1, v0, v1);
       return;
     }
@@ -328,7 +383,7 @@ class RayCastCamera implements CameraRenderer {
       const a = Math.max(v0, ty * TILE), b = Math.min(v1, ty * TILE + TILE);
       let runStart = -1;
       for (let tx = tx0; tx <= tx1 + 1; tx++) {
-        const open = tx <= tx1 && !this.tileHides(k, minDistance, tx, ty);
+        const open = tx <= tx1 && (mask === undefined || mask[ty * this.tiles.tilesX + tx] !== 0) && !this.tileHides(k, minDistance, tx, ty);
         if (open && runStart < 0) runStart = tx;
         if (!open && runStart >= 0) {
           const c0 = Math.max(u0, runStart * TILE), c1 = Math.min(u1, tx * TILE);
