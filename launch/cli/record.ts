@@ -212,8 +212,18 @@ export const recordCommand: Command = {
     const status = new StatusPrinter(ctx, values.json, controller, recorder, episodes === 0 ? undefined : episodes);
     controller.on((e) => status.event(e));
     recorder.onMessage = () => controller.tick();
+    let warnedEmpty = false;
+    const startedMs = Date.now();
     const ticker = setInterval(() => {
       if (source === "ros") recorder.discover();
+      if (!warnedEmpty && Date.now() - startedMs > 2000 && recorder.counters().every((t) => t.received === 0)) {
+        warnedEmpty = true;
+        log(
+          source === "ros"
+            ? `teledemo record: nothing received yet: the ROS graph has ${recorder.counters().length} matching topics (runtime ${runtime.kind}${runtime.kind === "local" ? ": the in-process runtime sees no robot — source ROS 2 or use --runtime ros" : ""})`
+            : "teledemo record: nothing received yet from the simulated rig",
+        );
+      }
       controller.tick();
     }, 50);
     const progress = setInterval(() => status.progress(), values.json ? 200 : ctx.isTty ? 500 : 2000);

@@ -297,6 +297,7 @@ export class EpisodeController {
     const reports = this.health?.report(episode.facts.startNs, endNs) ?? [];
     const under = EpisodeHealth.underRate(reports, Number(endNs - episode.facts.startNs) / 1e9);
     for (const topic of under) episode.addFlag(`under_rate:${topic}`);
+    if (reports.every((r) => r.messages === 0)) episode.addFlag("no_messages");
     if (under.length > 0 && this.options.rejectUnderRate) {
       await episode.discard();
       this.discarded++;

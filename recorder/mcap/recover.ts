@@ -84,6 +84,8 @@ export async function recoverMcap(input: string, options: RecoverOptions = {}): 
       }
     },
     attachment: (a) => writer.addAttachment(a),
+    // Read no faster than the copy is written: memory stays bounded on multi-GB files.
+    afterRecord: () => (writer.needsDrain ? writer.drain() : undefined),
   });
   const inputWasComplete = report.hasFooter && report.tornBytes === 0 && report.badChunks.length === 0;
   const topics = [...report.channels.values()].map((c) => ({ topic: c.topic, messages: report.channelMessageCounts.get(c.id) ?? 0 }));

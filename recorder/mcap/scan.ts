@@ -38,6 +38,8 @@ export interface ScanHandlers {
   attachment?(a: { name: string; mediaType: string; logTime: bigint; createTime: bigint; data: Uint8Array }): void;
   /** A chunk began (all of its messages follow before the next call). */
   chunk?(info: { compression: string; uncompressedSize: number }): void;
+  /** Awaited after each top-level record: lets a consumer apply backpressure. */
+  afterRecord?(): Promise<void> | void;
 }
 
 export interface ScanReport {
@@ -342,6 +344,8 @@ export async function scanMcap(path: string, handlers: ScanHandlers = {}, option
       }
       pos += 9 + length;
       report.validDataEnd = pos;
+      const waiting = handlers.afterRecord?.();
+      if (waiting !== undefined) await waiting;
     }
     if (report.hasDataEnd) {
       // The summary and footer follow; only check that the file ends with the magic.

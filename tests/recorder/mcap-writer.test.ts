@@ -1,6 +1,9 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
+import { readFileSync } from "node:fs";
+import { McapStreamReader } from "@mcap/core";
+import { loadDecompressHandlers } from "@mcap/support";
 import { McapStorage } from "../../recorder/storage/mcap-storage.ts";
 import { tempDir, withIndexedReader } from "./support.ts";
 
@@ -66,6 +69,15 @@ describe("MCAP storage plugin", () => {
         for await (const a of reader.readAttachments()) atts.push(a);
         expect(atts.map((a) => a.name)).toEqual(["calib.yaml"]);
       });
+      // The streaming reader checks every chunk and attachment CRC and reads to the footer.
+      const stream = new McapStreamReader({ decompressHandlers: await loadDecompressHandlers(), validateCrcs: true });
+      stream.append(readFileSync(path));
+      const kinds = new Map<string, number>();
+      for (let r; (r = stream.nextRecord()); ) kinds.set(r.type, (kinds.get(r.type) ?? 0) + 1);
+      expect(stream.done()).toBe(true);
+      expect(kinds.get("Message")).toBe(sent.length);
+      expect(kinds.get("Footer")).toBe(1);
+      expect(kinds.get("SummaryOffset")).toBeGreaterThanOrEqual(5);
     });
   }
 
