@@ -131,3 +131,50 @@ console.log(`  plain file write  ${(totalBytes / plainS / 1e6).toFixed(0).padSta
 console.log(`  recorder / bare @mcap/core time: ${(rec / bareS).toFixed(2)}×   (goal ≤ 1.15×)`);
 console.log(`  recorder / plain write time:     ${(rec / plainS).toFixed(2)}×`);
 console.log(`  reference rig: ${(setBytes / Number(span) * 1e9 / 1e6).toFixed(0)} MB/s → recorder headroom ${((totalBytes / rec) / (setBytes / Number(span) * 1e9)).toFixed(1)}×  (goal ≥ 4×)`);
+
+// --- drops while recording the live simulated reference rig at 1× real time -------------------
+const LIVE_SECONDS = Number(process.env.BENCH_LIVE_SECONDS ?? 8);
+if (LIVE_SECONDS > 0) {
+  const { createCodec, createDefaultRegistry } = await import("../../nodes/messages/index.ts");
+  const { LocalRuntime } = await import("../../nodes/runtime/local/index.ts");
+  const { createSimRig } = await import("../../nodes/sim/index.ts");
+  const { RecorderNode } = await import("../../recorder/node/recorder-node.ts");
+  const { EpisodeController } = await import("../../recorder/episode/controller.ts");
+  const registry = createDefaultRegistry();
+  const codec = createCodec(registry);
+  const runtime = new LocalRuntime({ codec, log: () => {} });
+  const rig = createSimRig(runtime, { profile: cap.profile, seed: 2, speed: 1, encoder: codec, durationS: LIVE_SECONDS });
+  const recorder = new RecorderNode({
+    runtime,
+    schemaText: (type) => (registry.has(type) ? registry.schemaText(type) : undefined),
+    selection: { topics: cap.profile.streams.map((s) => ({ topic: s.topic, type: s.type, qos: s.qos })) },
+    useSimTime: false,
+    log: () => {},
+  });
+  recorder.discover();
+  const controller = new EpisodeController({
+    recorder, libraryDir: dir, task: "bench", operator: "bench", source: "sim", rigProfile: cap.profile.name, robot: cap.profile.robot,
+    build: { version: "bench", commit: undefined }, episodes: 1, episodeTimeS: undefined, resetTimeS: 0, compression: "none",
+    flushIntervalMs: 500, minFreeBytes: 0, log: (l) => console.log(l),
+  });
+  recorder.onMessage = () => controller.tick();
+  runtime.spin();
+  console.log(`\nrecording the live reference rig at 1× for ${LIVE_SECONDS} s ...`);
+  const summary = await rig.run();
+  await new Promise((r) => setTimeout(r, 100));
+  const result = await controller.shutdown();
+  recorder.destroy();
+  await runtime.shutdown();
+  const stored = new Map(result.episodes[0]!.sidecar.topics.map((t) => [t.topic, t.messages]));
+  let published = 0;
+  let kept = 0;
+  const lossy: string[] = [];
+  for (const s of summary.streams) {
+    published += s.published;
+    const n = stored.get(s.topic) ?? 0;
+    kept += n;
+    if (n < s.published) lossy.push(`${s.topic} ${s.published - n}`);
+  }
+  console.log(`  rig ran at ${summary.realtimeFactor.toFixed(3)}× real time while recorded; ${published} messages published, ${kept} stored`);
+  console.log(`  drops (published but not in the episode): ${published - kept}${lossy.length ? ` — ${lossy.join(", ")}` : ""}   (goal 0)`);
+}
