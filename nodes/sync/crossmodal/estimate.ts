@@ -5,10 +5,12 @@
 //   IMU angular rate (imu frame)         vs  angular velocity of the IMU's link from joint states (J_ω q̇)
 //   wrist force (F/T frame)              vs  the gripper's inertial load −m·a, a = acceleration of the
 //                                            sensor from joint positions (FK, second difference)
+//   fingertip tactile total pressure     vs  the gripper joint's effort in the joint states (the
+//                                            grip force: grasp and release edges in both)
 //   fingertip tactile total pressure     vs  wrist force of the same side along the gripper's
 //                                            closing axis: the grip force leaks into it (finger
-//                                            squeeze imbalance), so grasp and release edges show
-//                                            in both
+//                                            squeeze imbalance); gives the wrist force a second,
+//                                            independent correction (averaged with the first)
 //
 // SIGN CONVENTION. The reference is the joint-state stream (the arm controller, whose clock the
 // host is synced to). For every other stream the result is
@@ -20,9 +22,9 @@
 //
 //   corrected(stamp) = clockModel.toHost(stamp) − correctionNs
 //
-// (estimateLag's lagS with a = reference-derived signal, b = the stream, times 1e9.) Tactile
-// pads are tied to the reference through their side's F/T sensor: correction(tactile) =
-// correction(F/T) + lag(F/T → tactile).
+// (estimateLag's lagS with a = reference-derived signal, b = the stream, times 1e9.) Chained
+// pairs add: correction(F/T via tactile) = correction(tactile) − lag(F/T → tactile); a pad
+// without a gripper effort falls back to correction(F/T) + lag(F/T → tactile).
 import type { RosMessage } from "../../runtime/api.ts";
 import { estimateLag, type LagEstimate, type LagFeature, type TimedSignal } from "../xcorr/index.ts";
 import { intoFrame, type JointSample, type KinematicsProvider } from "./kinematics.ts";
@@ -79,6 +81,7 @@ export interface CrossModalResult {
 }
 
 const TACTILE_SIGNAL = "d/dt total pressure vs d/dt wrist force along the closing axis";
+const TACTILE_EFFORT_SIGNAL = "d/dt total pressure vs d/dt gripper joint effort (grip force)";
 /** Half-width of the finite difference for accelerations from joint positions, samples. */
 const ACCEL_HALF = 5;
 
@@ -330,29 +333,64 @@ export function estimateCrossModalOffsets(streams: readonly CrossModalStream[], 
     if (c.usable) corrections[s.topic] = c.lagS * 1e9;
   }
 
-  // Tactile: total pressure of each pad vs the force magnitude of its side's wrist.
+  // Tactile: total pressure of each pad against (1) the gripper joint's effort in the joint
+  // states (the grip force, on the reference clock) and (2) its side's wrist force along the
+  // closing axis. (1) gives the correction; (2) is the wrist-force ↔ tactile relation, which
+  // also gives the wrist force a second correction (tactile correction − lag).
+  const effortCache = new Map<string, Series | undefined>();
+  const gripEffort = (side: string): Series | undefined => {
+    if (effortCache.has(side)) return effortCache.get(side);
+    const e = series(1);
+    for (const x of reference.samples) {
+      const names = x.message.name as string[];
+      const k = names.indexOf(`${side}_gripper`);
+      const eff = x.message.effort as ArrayLike<number>;
+      if (k < 0 || eff.length <= k) continue;
+      e.t.push(secondsFrom(origin, x.timeNs));
+      e.v[0]!.push(eff[k]!);
+    }
+    const out = e.t.length > 16 ? e : undefined;
+    effortCache.set(side, out);
+    return out;
+  };
+  const viaTactile = new Map<string, number[]>();
   for (const s of streams) {
     if (s.kind !== "tactile") continue;
     const side = sideOf(s.source, s.frameId);
+    const p = pressureSeries.get(s.topic)!;
+    const edges = contactEdges(p.v[0]!);
+    if (edges < 2) {
+      pairs.push({ topic: s.topic, against: reference.topic, signal: TACTILE_EFFORT_SIGNAL, estimates: [], lagS: Number.NaN, usable: false, reason: `no grasp in the data (${edges} contact edges)` });
+      continue;
+    }
+    const effort = side === undefined ? undefined : gripEffort(side);
+    if (effort !== undefined) {
+      const estimates = correlate(effort, p, 1, TUNING.tactile, opts);
+      const c = combine(estimates);
+      pairs.push({ topic: s.topic, against: reference.topic, signal: TACTILE_EFFORT_SIGNAL, estimates, ...c });
+      if (c.usable) corrections[s.topic] = c.lagS * 1e9;
+    }
     const wrist = streams.find((w) => w.kind === "wrench" && sideOf(w.source, w.frameId) === side);
     if (wrist === undefined) continue;
     const f = forceSeries.get(wrist.topic)!;
-    const p = pressureSeries.get(s.topic)!;
     // The grip force leaks into the wrist force along the gripper's closing axis (finger squeeze
     // imbalance); derivatives, because grasp and release are sharp edges in both.
-    const edges = contactEdges(p.v[0]!);
-    if (edges < 2) {
-      pairs.push({ topic: s.topic, against: wrist.topic, signal: TACTILE_SIGNAL, estimates: [], lagS: Number.NaN, usable: false, reason: `no grasp in the data (${edges} contact edges)` });
-      continue;
-    }
     const axis = opts.gripAxis;
     const ref: Series = { t: f.t, v: [f.v[axis.axis]!.map((x) => axis.sign * x)] };
     const estimates = correlate(ref, p, 1, TUNING.tactile, opts);
     const c = combine(estimates);
-    const base = corrections[wrist.topic];
-    const usable = c.usable && base !== undefined;
-    pairs.push({ topic: s.topic, against: wrist.topic, signal: TACTILE_SIGNAL, estimates, lagS: c.lagS, usable });
-    if (usable) corrections[s.topic] = base + c.lagS * 1e9;
+    pairs.push({ topic: s.topic, against: wrist.topic, signal: TACTILE_SIGNAL, estimates, ...c });
+    const tactileCorr = corrections[s.topic];
+    if (c.usable && tactileCorr === undefined && corrections[wrist.topic] !== undefined) corrections[s.topic] = corrections[wrist.topic]! + c.lagS * 1e9;
+    if (c.usable && tactileCorr !== undefined) viaTactile.set(wrist.topic, [...(viaTactile.get(wrist.topic) ?? []), tactileCorr - c.lagS * 1e9]);
+  }
+  // A wrist force with tactile-derived corrections: the two independent routes (arm inertia vs
+  // joints; grip edges via the pads) are averaged, the pads of a side counting once.
+  for (const [topic, list] of viaTactile) {
+    const mean = list.reduce((a, b) => a + b, 0) / list.length;
+    pairs.push({ topic, against: "tactile pads of its side", signal: "tactile correction − lag(wrist force → tactile)", estimates: [], lagS: mean / 1e9, usable: true });
+    const direct = corrections[topic];
+    corrections[topic] = direct === undefined ? mean : (direct + mean) / 2;
   }
 
   return { referenceTopic: reference.topic, correctionsNs: corrections, pairs };
