@@ -8,3 +8,4 @@ export {
   type CrossModalStream,
 } from "./estimate.ts";
 export { intoFrame, SimArmKinematics, type FrameState, type JointSample, type KinematicsProvider } from "./kinematics.ts";
+export { foldLatencyCorrection } from "./fold.ts";

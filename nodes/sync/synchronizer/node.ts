@@ -152,7 +152,9 @@ export class SynchronizerNode {
           topic: s.topic,
           segment_index: segs.length - 1,
           valid_from: nanosToRosTime(seg.validFromStampNs),
-          offset_ns: seg.model.offsetAt(seg.validFromStampNs),
+          // The cross-modal latency correction is folded in: the model maps onto the reference
+          // stream's timeline, the one the frames use.
+          offset_ns: seg.model.offsetAt(seg.validFromStampNs) - BigInt(Math.round(this.core.latencyCorrectionNs(s.topic))),
           drift_ppm: seg.model.driftPpm,
           sample_count: seg.count,
           // Residuals over the recent window (receive − model), one-sided by latency.
