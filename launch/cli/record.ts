@@ -49,6 +49,8 @@ options:
   --calibration FILE      calibration in force (teledemo calibration YAML/JSON)  [the profile's nominal one]
   --compression none|zstd chunk compression                                          [none]
   --chunk-size BYTES      target chunk size                                          [4MB]
+  --max-file-size SIZE    split an episode into files of about this size (like rosbag2)
+  --max-file-duration S   split an episode into files spanning at most S seconds
   --flush-interval MS     write + fsync period                                       [500]
   --min-free SIZE         refuse to start below this free space, e.g. 2GB            [1GB]
   --reject-under-rate     discard an episode in which a stream fell under 90% of its expected rate
@@ -96,6 +98,8 @@ export const recordCommand: Command = {
       calibration: { type: "string" },
       "reject-under-rate": { type: "boolean", default: false },
       "chunk-size": { type: "string" },
+      "max-file-size": { type: "string" },
+      "max-file-duration": { type: "string" },
       "flush-interval": { type: "string" },
       "min-free": { type: "string" },
       "fail-after-bytes": { type: "string" }, // test hook: simulate a full disk
@@ -123,6 +127,8 @@ export const recordCommand: Command = {
     const resetTimeS = numberOption("reset-time", values["reset-time"], 2, (n) => n >= 0);
     const flushIntervalMs = integerOption("flush-interval", values["flush-interval"], 500, 10);
     const chunkSize = values["chunk-size"] === undefined ? undefined : parseSize("chunk-size", values["chunk-size"]);
+    const maxFileBytes = values["max-file-size"] === undefined ? undefined : parseSize("max-file-size", values["max-file-size"]);
+    const maxFileDurationS = values["max-file-duration"] === undefined ? undefined : numberOption("max-file-duration", values["max-file-duration"], 0, (n) => n > 0);
     const minFreeBytes = values["min-free"] === undefined ? 1e9 : parseSize("min-free", values["min-free"]);
     const failAfterBytes = values["fail-after-bytes"] === undefined ? undefined : parseSize("fail-after-bytes", values["fail-after-bytes"]);
     const topicsMode = values.topics ?? (source === "sim" ? "profile" : "all");
@@ -185,6 +191,8 @@ export const recordCommand: Command = {
       resetTimeS,
       compression,
       ...(chunkSize === undefined ? {} : { chunkSize }),
+      ...(maxFileBytes === undefined ? {} : { maxFileBytes }),
+      ...(maxFileDurationS === undefined ? {} : { maxFileDurationS }),
       flushIntervalMs,
       minFreeBytes,
       ...(failAfterBytes === undefined ? {} : { failAfterBytes }),
@@ -283,7 +291,7 @@ class StatusPrinter {
         break;
       case "episode_closed": {
         const s = e.episode.sidecar;
-        this.ctx.stdout(`■ episode ${e.index}${of} saved: ${s.duration_s.toFixed(1)} s, ${s.message_count} messages, ${formatBytes(s.bytes)}, outcome ${s.outcome}${s.flags.length ? `, flags ${s.flags.join(",")}` : ""}\n`);
+        this.ctx.stdout(`■ episode ${e.index}${of} saved: ${s.duration_s.toFixed(1)} s, ${s.message_count} messages, ${formatBytes(s.bytes)}${s.files.length > 1 ? ` in ${s.files.length} files` : ""}, outcome ${s.outcome}${s.flags.length ? `, flags ${s.flags.join(",")}` : ""}\n`);
         break;
       }
       case "episode_discarded":

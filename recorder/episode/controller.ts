@@ -33,6 +33,9 @@ export interface ControllerOptions {
   flushIntervalMs: number;
   /** Refuse to start an episode with less free space than this in the library, bytes. */
   minFreeBytes: number;
+  /** Split an episode into several files (like rosbag2) at this size / span. */
+  maxFileBytes?: number;
+  maxFileDurationS?: number;
   /** Test hook: the disk "fills" after this many bytes of an episode. */
   failAfterBytes?: number;
   /** The simulator's truth, written into simulated episodes when they close. */
@@ -159,6 +162,13 @@ export class EpisodeController {
           flushIntervalMs: this.options.flushIntervalMs,
           ...(this.options.failAfterBytes === undefined ? {} : { failAfterBytes: this.options.failAfterBytes }),
           onWriteError: (err) => this.options.log(`recorder: write failed: ${err.message}`),
+          ...(this.options.maxFileBytes === undefined ? {} : { maxFileBytes: this.options.maxFileBytes }),
+          ...(this.options.maxFileDurationS === undefined ? {} : { maxFileDurationS: this.options.maxFileDurationS }),
+          onFileOpened: (writer, atNs) => {
+            // a new file of a split episode stands alone: calibration and latched topics again
+            this.options.onEpisodeOpened?.(writer, atNs);
+            if (this.sink !== undefined && this.stateValue === "recording") this.options.recorder.setSink(this.sink, atNs, true);
+          },
           facts: {
             id,
             task: this.options.task,

@@ -1,11 +1,14 @@
-// One episode being written: its folder in the library, its MCAP (through the storage
+// One episode being written: its folder in the library, its MCAP file(s) (through the storage
 // boundary), the metadata written at its start and end, the crash-safety flush timer, and the
-// sidecar summary written when it closes.
-import { mkdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
+// sidecar summary written when it closes. Like rosbag2, an episode may be split over several
+// files (--max-file-size / --max-file-duration): episode.mcap, episode_1.mcap, ...; the folder
+// then also holds a rosbag2 metadata.yaml listing them, so `ros2 bag` reads it as one bag.
+import { mkdirSync, rmSync, writeFileSync, renameSync } from "node:fs";
+import { basename, join } from "node:path";
 import type { QosProfile } from "../../nodes/runtime/api.ts";
 import type { ChunkCompression } from "../mcap/compression.ts";
 import { McapStorage } from "../storage/mcap-storage.ts";
+import { bagMetadataFile, ROSBAG2_NO_START } from "../storage/rosbag2-yaml.ts";
 import type { EpisodeStorage, StorageCloseResult } from "../storage/storage.ts";
 import { EPISODE_FILE, EPISODE_METADATA, SIDECAR_SCHEMA, SIDECAR_VERSION, writeSidecar, type EpisodeSidecar, type Outcome } from "./layout.ts";
 import { episodeRecord, type EpisodeFacts } from "./metadata.ts";
@@ -17,10 +20,16 @@ export interface EpisodeWriterOptions {
   chunkSize?: number;
   /** How often buffered data is written and fsynced, ms (crash safety). */
   flushIntervalMs: number;
-  /** Test hook: the disk "fills" after this many bytes. */
+  /** Start a new file once the current one reaches this size, bytes. */
+  maxFileBytes?: number;
+  /** Start a new file once the current one spans this long (log time), s. */
+  maxFileDurationS?: number;
+  /** Test hook: the disk "fills" after this many bytes (per file). */
   failAfterBytes?: number;
   /** Called once when a write fails (ENOSPC, EIO). */
   onWriteError?: (error: Error) => void;
+  /** Called when a new file is opened after a split (write calibration, latched topics again). */
+  onFileOpened?: (writer: EpisodeWriter, startNs: bigint) => void;
 }
 
 export interface TopicSource {
@@ -36,24 +45,35 @@ export interface ClosedEpisode {
   result: StorageCloseResult;
 }
 
+type Pending = [string, TopicSource, Uint8Array, bigint, bigint];
+
+export function episodeFileName(index: number): string {
+  return index === 0 ? EPISODE_FILE : EPISODE_FILE.replace(/\.mcap$/, `_${index}.mcap`);
+}
+
 export class EpisodeWriter {
   readonly dir: string;
-  readonly path: string;
   readonly facts: EpisodeFacts;
+  private storage: EpisodeStorage;
+  private readonly results: StorageCloseResult[] = [];
+  private fileStartNs: bigint | undefined;
+  private splitting: Promise<void> | undefined;
+  private pending: Pending[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private errorReported = false;
   private closed = false;
+  private splitError: Error | undefined;
   lastFlushMs = 0;
 
   private constructor(
-    private readonly storage: EpisodeStorage,
+    storage: EpisodeStorage,
     private readonly options: EpisodeWriterOptions,
   ) {
+    this.storage = storage;
     this.facts = options.facts;
     this.dir = join(options.libraryDir, options.facts.id);
-    this.path = storage.path;
-    storage.writeMetadata(EPISODE_METADATA, episodeRecord({ ...this.facts, outcome: "in_progress" }));
+    this.startFile();
     this.flushTimer = setInterval(() => void this.flush(), options.flushIntervalMs);
     this.flushTimer.unref?.();
   }
@@ -61,23 +81,27 @@ export class EpisodeWriter {
   static async open(options: EpisodeWriterOptions): Promise<EpisodeWriter> {
     const dir = join(options.libraryDir, options.facts.id);
     mkdirSync(dir, { recursive: true });
-    const storage = await McapStorage.open(join(dir, EPISODE_FILE), {
-      compression: options.compression,
-      chunkSize: options.chunkSize,
-      library: `teledemo ${options.facts.build.version}`,
-      ...(options.failAfterBytes === undefined ? {} : { failAfterBytes: options.failAfterBytes }),
-    });
-    const writer = new EpisodeWriter(storage, options);
-    await storage.flush();
+    const writer = new EpisodeWriter(await openStorage(dir, 0, options), options);
+    await writer.storage.flush();
     return writer;
   }
 
-  get error(): Error | undefined {
-    return this.storage.error;
+  /** The first file's path (the episode's file when it is not split). */
+  get path(): string {
+    return join(this.dir, EPISODE_FILE);
   }
 
+  get files(): string[] {
+    return [...this.results.map((r) => basename(r.path)), basename(this.storage.path)];
+  }
+
+  get error(): Error | undefined {
+    return this.splitError ?? this.storage.error;
+  }
+
+  /** Bytes written so far, all files. */
   get size(): number {
-    return this.storage.size;
+    return this.results.reduce((n, r) => n + r.bytes, 0) + this.storage.size;
   }
 
   /** The storage for side data (calibration, clock models); ROS messages go through write(). */
@@ -87,6 +111,16 @@ export class EpisodeWriter {
 
   write(topic: string, source: TopicSource, data: Uint8Array, logTimeNs: bigint, publishTimeNs: bigint): void {
     if (this.closed) return;
+    if (this.splitting !== undefined) {
+      this.pending.push([topic, source, data.slice(), logTimeNs, publishTimeNs]);
+      return;
+    }
+    if (this.shouldSplit(logTimeNs)) {
+      this.pending.push([topic, source, data.slice(), logTimeNs, publishTimeNs]);
+      this.splitting = this.split(logTimeNs);
+      return;
+    }
+    this.fileStartNs ??= logTimeNs;
     if (!this.storage.hasTopic(topic)) this.storage.createTopic({ name: topic, ...source });
     this.storage.write(topic, data, logTimeNs, publishTimeNs);
     this.checkError();
@@ -102,7 +136,7 @@ export class EpisodeWriter {
 
   /** Writes and fsyncs everything so far. Safe to call concurrently (one flush at a time). */
   async flush(): Promise<void> {
-    if (this.closed) return;
+    if (this.closed || this.splitting !== undefined) return;
     if (this.flushing !== undefined) return this.flushing;
     this.flushing = (async () => {
       try {
@@ -119,15 +153,18 @@ export class EpisodeWriter {
   }
 
   async close(endNs: bigint, extra: Partial<Pick<EpisodeFacts, "simGroundTruth">> = {}): Promise<ClosedEpisode> {
+    while (this.splitting !== undefined) await this.splitting;
     this.closed = true;
     clearInterval(this.flushTimer);
     if (this.flushing !== undefined) await this.flushing;
     this.facts.endNs = endNs;
     if (extra.simGroundTruth !== undefined) this.facts.simGroundTruth = extra.simGroundTruth;
     if (this.facts.outcome === "in_progress") this.facts.outcome = "unknown";
-    if (this.storage.error !== undefined) this.addFlag("write_error");
+    if (this.error !== undefined) this.addFlag("write_error");
     if (this.storage.error === undefined) this.storage.writeMetadata(EPISODE_METADATA, episodeRecord(this.facts));
-    const result = await this.storage.close();
+    this.results.push(await this.storage.close());
+    const result = combine(this.results);
+    if (this.results.length > 1) this.writeBagMetadata(result);
     const f = this.facts;
     const sidecar: EpisodeSidecar = {
       schema: SIDECAR_SCHEMA,
@@ -143,7 +180,7 @@ export class EpisodeWriter {
       duration_s: Number(endNs - f.startNs) / 1e9,
       outcome: f.outcome,
       flags: f.flags,
-      files: [EPISODE_FILE],
+      files: this.results.map((r) => basename(r.path)),
       message_count: result.messageCount,
       bytes: result.bytes,
       topics: result.topics.map((t) => ({ topic: t.name, type: t.type, messages: t.messageCount })),
@@ -160,6 +197,7 @@ export class EpisodeWriter {
 
   /** Drops the episode: closes and deletes its folder (a discarded take). */
   async discard(): Promise<void> {
+    while (this.splitting !== undefined) await this.splitting;
     this.closed = true;
     clearInterval(this.flushTimer);
     if (this.flushing !== undefined) await this.flushing;
@@ -171,6 +209,66 @@ export class EpisodeWriter {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
+  private startFile(): void {
+    this.fileStartNs = undefined;
+    this.storage.writeMetadata(EPISODE_METADATA, episodeRecord({ ...this.facts, outcome: "in_progress" }));
+  }
+
+  private shouldSplit(logTimeNs: bigint): boolean {
+    const { maxFileBytes, maxFileDurationS } = this.options;
+    if (maxFileBytes !== undefined && this.storage.size >= maxFileBytes) return true;
+    return maxFileDurationS !== undefined && this.fileStartNs !== undefined && Number(logTimeNs - this.fileStartNs) / 1e9 >= maxFileDurationS;
+  }
+
+  private async split(atNs: bigint): Promise<void> {
+    try {
+      if (this.flushing !== undefined) await this.flushing;
+      this.storage.writeMetadata(EPISODE_METADATA, episodeRecord({ ...this.facts, outcome: "in_progress" }));
+      this.results.push(await this.storage.close());
+      this.storage = await openStorage(this.dir, this.results.length, this.options);
+      this.startFile();
+      this.options.onFileOpened?.(this, atNs);
+    } catch (err) {
+      this.splitError = err as Error;
+      this.options.onWriteError?.(err as Error);
+      this.splitting = undefined;
+      return;
+    }
+    this.splitting = undefined;
+    const pending = this.pending;
+    this.pending = [];
+    for (const m of pending) this.write(...m);
+  }
+
+  /** rosbag2's metadata.yaml for a split episode, so `ros2 bag info <episode dir>` reads all files. */
+  private writeBagMetadata(result: StorageCloseResult): void {
+    const start = result.startNs ?? ROSBAG2_NO_START;
+    const duration = result.startNs === undefined || result.endNs === undefined ? 0n : result.endNs - result.startNs;
+    const ros = result.topics.filter((t) => t.offeredQosYaml !== "" || /\/msg\//.test(t.type));
+    const text = bagMetadataFile({
+      startingTimeNs: start,
+      durationNs: duration,
+      messageCount: ros.reduce((n, t) => n + t.messageCount, 0),
+      topics: ros.map((t) => ({ name: t.name, type: t.type, serializationFormat: "cdr", offeredQosProfiles: t.offeredQosYaml, messageCount: t.messageCount })),
+      compressionFormat: "",
+      compressionMode: "",
+      files: this.results.map((r) => ({
+        path: basename(r.path),
+        startingTimeNs: r.startNs ?? ROSBAG2_NO_START,
+        durationNs: r.startNs === undefined || r.endNs === undefined ? 0n : r.endNs - r.startNs,
+        messageCount: r.topics.filter((t) => ros.some((x) => x.name === t.name)).reduce((n, t) => n + t.messageCount, 0),
+      })),
+      rosDistro: process.env.ROS_DISTRO ?? "",
+    });
+    try {
+      const path = join(this.dir, "metadata.yaml");
+      writeFileSync(`${path}.tmp`, text);
+      renameSync(`${path}.tmp`, path);
+    } catch (err) {
+      this.options.onWriteError?.(err as Error);
+    }
+  }
+
   private checkError(): void {
     const err = this.storage.error;
     if (err !== undefined && !this.errorReported) {
@@ -178,4 +276,38 @@ export class EpisodeWriter {
       this.options.onWriteError?.(err);
     }
   }
+}
+
+async function openStorage(dir: string, index: number, options: EpisodeWriterOptions): Promise<EpisodeStorage> {
+  return McapStorage.open(join(dir, episodeFileName(index)), {
+    compression: options.compression,
+    ...(options.chunkSize === undefined ? {} : { chunkSize: options.chunkSize }),
+    library: `teledemo ${options.facts.build.version}`,
+    ...(options.failAfterBytes === undefined ? {} : { failAfterBytes: options.failAfterBytes }),
+  });
+}
+
+function combine(results: StorageCloseResult[]): StorageCloseResult {
+  const topics = new Map<string, StorageCloseResult["topics"][number]>();
+  let start: bigint | undefined;
+  let end: bigint | undefined;
+  for (const r of results) {
+    if (r.startNs !== undefined && (start === undefined || r.startNs < start)) start = r.startNs;
+    if (r.endNs !== undefined && (end === undefined || r.endNs > end)) end = r.endNs;
+    for (const t of r.topics) {
+      const known = topics.get(t.name);
+      if (known === undefined) topics.set(t.name, { ...t });
+      else known.messageCount += t.messageCount;
+    }
+  }
+  const writeError = results.find((r) => r.writeError !== undefined)?.writeError;
+  return {
+    path: results[0]?.path ?? "",
+    messageCount: results.reduce((n, r) => n + r.messageCount, 0),
+    bytes: results.reduce((n, r) => n + r.bytes, 0),
+    startNs: start,
+    endNs: end,
+    topics: [...topics.values()],
+    ...(writeError === undefined ? {} : { writeError }),
+  };
 }

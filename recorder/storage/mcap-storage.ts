@@ -126,7 +126,7 @@ export class McapStorage implements EpisodeStorage {
       bytes: totals.bytesWritten,
       startNs: totals.messageStartTime,
       endNs: totals.messageEndTime,
-      topics: [...this.topics.values()].map((t) => ({ name: t.meta.name, type: t.meta.type, messageCount: counts.get(t.channelId) ?? 0 })),
+      topics: [...this.topics.values()].map((t) => ({ name: t.meta.name, type: t.meta.type, messageCount: counts.get(t.channelId) ?? 0, offeredQosYaml: t.qosYaml })),
       ...("recoveredFromError" in totals && totals.recoveredFromError !== undefined ? { writeError: totals.recoveredFromError } : {}),
     };
   }

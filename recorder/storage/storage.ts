@@ -45,6 +45,8 @@ export interface StorageTopicStats {
   name: string;
   type: string;
   messageCount: number;
+  /** rosbag2's offered_qos_profiles YAML ("" for side channels). */
+  offeredQosYaml: string;
 }
 
 export interface StorageCloseResult {

@@ -1,10 +1,11 @@
 // `teledemo record` as a user runs it (a real child process): several episodes from the
 // simulated rig at max speed, a disk that fills up, and the free-space guard.
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { readSidecar } from "../../recorder/episode/layout.ts";
-import { inspectPath, type LibraryReport } from "../../recorder/info/inspect.ts";
+import { inspectPath, type LibraryReport, type RecordingReport } from "../../recorder/info/inspect.ts";
 import { runCli } from "./cli-child.ts";
 import { tempDir, withIndexedReader } from "./support.ts";
 
@@ -40,6 +41,36 @@ describe("teledemo record", () => {
     const text = await runCli(["info", library]);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/2 episodes/);
+  });
+
+  it("splits an episode over several files like rosbag2; each file stands alone, info reads them as one", async () => {
+    const library = join(tmp.dir, "split");
+    const r = await runCli([...BASE, "--episodes", "1", "--episode-time", "3", "--out", library, "--max-file-size", "3MB", "--chunk-size", "1MB"]);
+    expect(r.code, r.stderr).toBe(0);
+    const [dir] = readdirSync(library);
+    const sidecar = readSidecar(join(library, dir!));
+    expect(sidecar.files.length).toBeGreaterThan(1);
+    expect(sidecar.files[0]).toBe("episode.mcap");
+    const bag = parseYaml(readFileSync(join(library, dir!, "metadata.yaml"), "utf8")) as { rosbag2_bagfile_information: { relative_file_paths: string[]; message_count: number } };
+    expect(bag.rosbag2_bagfile_information.relative_file_paths).toEqual(sidecar.files);
+    let total = 0;
+    for (const file of sidecar.files) {
+      await withIndexedReader(join(library, dir!, file), async (reader) => {
+        total += Number(reader.statistics!.messageCount);
+        const topics = [...reader.channelsById.values()].map((c) => c.topic);
+        expect(topics, file).toContain("/tf_static");
+        expect(topics, file).toContain("/calibration/transforms");
+        const names: string[] = [];
+        for await (const m of reader.readMetadata()) names.push(m.name);
+        expect(names, file).toContain("rosbag2");
+        expect(names, file).toContain("teledemo.episode");
+      });
+    }
+    expect(total).toBe(sidecar.message_count);
+    const report = (await inspectPath(join(library, dir!))) as RecordingReport;
+    expect(report.files).toHaveLength(sidecar.files.length);
+    expect(report.messageCount).toBe(total);
+    expect(report.episode?.outcome).toBe("unknown");
   });
 
   it("stops cleanly when the disk fills, closing a valid file", async () => {
