@@ -13,7 +13,7 @@ import { castAndShadePlane, planeInteriorTiles } from "./plane-fast-path.ts";
 import { castRect } from "./ray-cast.ts";
 import { capsulePieceRect, fullScreen, screenRect, type PixelRect } from "./screen-bounds.ts";
 import { shadeRange, type ShadeInputs } from "./shade.ts";
-import { liesBehindPlane, nearestPossibleDistance, TileMaxDepth, TILE } from "./occlusion-tiles.ts";
+import { liesBehindPlane, nearestPossibleDistance, outsidePlanePyramid, TileMaxDepth, TILE } from "./occlusion-tiles.ts";
 
 export type CameraRenderSpec = CameraIntrinsics & Partial<Pick<CameraSpec, "name" | "depth_scale">>;
 
@@ -114,6 +114,10 @@ class RayCastCamera implements CameraRenderer {
   private readonly planeInterior: Uint8Array;
   /** Per tile: some ray there misses the main plane (so what lies behind it may show). */
   private readonly planeMiss: Uint8Array;
+  /** Per tile: a primitive other than the main plane was cast over part of it this frame. */
+  private readonly touched: Uint8Array;
+  /** Per tile: every pixel has a ray. */
+  private readonly tileAllValid: Uint8Array;
   /** Per primitive this frame: 1 when it lies wholly behind the main plane. */
   private behindMain = new Uint8Array(16);
   private readonly mainRect = new Int32Array(4);
@@ -148,6 +152,11 @@ class RayCastCamera implements CameraRenderer {
     this.tiles = new TileMaxDepth(this.width, this.height);
     this.planeInterior = new Uint8Array(this.tiles.tilesX * this.tiles.tilesY);
     this.planeMiss = new Uint8Array(this.tiles.tilesX * this.tiles.tilesY);
+    this.touched = new Uint8Array(this.tiles.tilesX * this.tiles.tilesY);
+    this.tileAllValid = new Uint8Array(this.tiles.tilesX * this.tiles.tilesY).fill(1);
+    for (let i = 0; i < n; i++) {
+      if (this.rays.valid[i] === 0) this.tileAllValid[((i / this.width / TILE) | 0) * this.tiles.tilesX + (((i % this.width) / TILE) | 0)] = 0;
+    }
     this.shadeInputs = {
       ids: this.ids,
       nearest: this.nearest,
@@ -185,10 +194,11 @@ class RayCastCamera implements CameraRenderer {
     else {
       this.nearest.set(this.nearestInit);
       this.ids.fill(-1);
-      let shaded = -2;
-      if (this.cull) shaded = this.castNearestFirst(out);
-      else for (let k = 0; k < compiled.count; k++) this.castCulled(k);
-      this.shade(0, n, -1, out.rgb, out.depth, shaded);
+      if (this.cull) this.renderMoving(out);
+      else {
+        for (let k = 0; k < compiled.count; k++) this.castCulled(k);
+        this.shade(0, n, -1, out.rgb, out.depth);
+      }
     }
     if (out.rgb && this.noise) this.noise.apply(out.rgb, frameIndex);
   }
@@ -258,13 +268,16 @@ class RayCastCamera implements CameraRenderer {
   }
 
   /**
-   * Moving cameras: cast primitives nearest-first so that near surfaces (the table under a wrist
-   * camera) fill the depth buffer early and far ones (floor, walls) skip whole occluded tiles.
-   * Only exact float ties can resolve differently from index order, which is what the static
-   * layer and the unculled reference use. The nearest plane is shaded while it is cast (pixels
-   * it wins and keeps need nothing more); returns its index for the shading pass to skip, or −2.
+   * Moving cameras. The main plane (the nearest plane on screen: the table under a wrist camera)
+   * hides whatever lies wholly behind it, or outside the pyramid from the sensor to its
+   * rectangle, wherever its rays hit it. So: first the other primitives, nearest-first so that
+   * near ones let far ones skip occluded tiles; then the main plane, shaded in the same pass;
+   * then the hidden primitives, only over tiles where some ray misses the plane. Tiles the plane
+   * covers wholly and nothing else touches need neither depth nor ids, and a tile within one
+   * checker square is a fill. Only exact float ties can resolve differently from the index order
+   * that the static layer and the unculled reference use.
    */
-  private castNearestFirst(out: CameraFrameOut): number {
+  private renderMoving(out: CameraFrameOut): void {
     const compiled = this.compiled;
     const count = compiled.count;
     if (this.castOrder.length < count) {
@@ -289,8 +302,6 @@ class RayCastCamera implements CameraRenderer {
     this.tiles.resetTo(this.far);
     if (this.behind.length < count * count) this.behind = new Uint8Array(count * count);
     this.behind.fill(0, 0, count * count);
-    // The main plane: the nearest plane on screen. What lies wholly behind it can only show where
-    // its rays miss it, so those primitives wait for its pass and then visit only tiles with a miss.
     let main = -1;
     for (let a = 0; a < count && main < 0; a++) {
       const k = order[a]!;
@@ -299,32 +310,42 @@ class RayCastCamera implements CameraRenderer {
         for (let q = 0; q < 4; q++) this.mainRect[q] = this.cover[q]!;
       }
     }
+    const n = this.width * this.height;
+    if (main < 0) {
+      for (let a = 0; a < count; a++) this.castPrimitive(order[a]!, dist[order[a]!]!, undefined, undefined);
+      this.shade(0, n, -1, out.rgb, out.depth);
+      return;
+    }
     if (this.behindMain.length < count) this.behindMain = new Uint8Array(compiled.kinds.length);
-    const behindMain = this.behindMain;
-    for (let k = 0; k < count; k++) behindMain[k] = main >= 0 && k !== main && liesBehindPlane(compiled, k, main) ? 1 : 0;
-    let shaded = -2;
+    const hidden = this.behindMain;
+    for (let k = 0; k < count; k++) hidden[k] = k !== main && (liesBehindPlane(compiled, k, main) || outsidePlanePyramid(compiled, k, main)) ? 1 : 0;
+    const touched = this.touched;
+    touched.fill(0);
     for (let a = 0; a < count; a++) {
       const k = order[a]!;
-      if (k === main) {
-        this.castMainPlane(k, out);
-        shaded = k;
-        for (let b = 0; b < a; b++) {
-          const kb = order[b]!;
-          if (behindMain[kb] === 1) this.castPrimitive(kb, dist[kb]!, this.planeMiss);
-        }
-        continue;
-      }
-      // Before the main plane's pass, primitives behind it wait (unless cast piecewise).
-      if (behindMain[k] === 1 && shaded === -2) {
-        if (this.coverOf(k) > 1) {
-          behindMain[k] = 0;
-          this.castPrimitive(k, dist[k]!, undefined);
-        }
-        continue;
-      }
-      this.castPrimitive(k, dist[k]!, behindMain[k] === 1 ? this.planeMiss : undefined);
+      if (k !== main && hidden[k] === 0) this.castPrimitive(k, dist[k]!, undefined, touched);
     }
-    return shaded;
+    this.castMainPlane(main, out);
+    for (let a = 0; a < count; a++) {
+      const k = order[a]!;
+      if (hidden[k] === 1) this.castPrimitive(k, dist[k]!, this.planeMiss, undefined);
+    }
+    // Shade what the plane's pass did not: tiles other primitives touched or its rays missed.
+    const miss = this.planeMiss, tilesX = this.tiles.tilesX, w = this.width;
+    for (let ty = 0; ty < this.tiles.tilesY; ty++) {
+      const row = ty * tilesX;
+      for (let tx = 0; tx < tilesX; ) {
+        if (touched[row + tx] === 0 && miss[row + tx] === 0) {
+          tx++;
+          continue;
+        }
+        let end = tx + 1;
+        while (end < tilesX && (touched[row + end] !== 0 || miss[row + end] !== 0)) end++;
+        const u0 = tx * TILE, u1 = Math.min(w, end * TILE);
+        for (let v = ty * TILE, v1 = Math.min(this.height, v + TILE); v < v1; v++) this.shade(v * w + u0, v * w + u1, -1, out.rgb, out.depth, main);
+        tx = end;
+      }
+    }
   }
 
   /** The main plane's fused cast-and-shade pass; leaves planeMiss set for tiles it does not cover. */
@@ -332,28 +353,41 @@ class RayCastCamera implements CameraRenderer {
     const r = this.mainRect, tiles = this.tiles;
     const tilesX = tiles.tilesX, tilesY = tiles.tilesY;
     const u0 = r[0]!, u1 = r[1]!, v0 = r[2]!, v1 = r[3]!;
-    planeInteriorTiles(this.compiled, k, this.rays, this.near, this.planeInterior, tilesX, tilesY);
+    const interior = this.planeInterior;
+    planeInteriorTiles(this.compiled, k, this.rays, this.near, interior, tilesX, tilesY, this.tileAllValid);
     const miss = this.planeMiss;
     // Tiles not wholly inside the plane's rectangle hold rays that cannot hit it.
     for (let ty = 0; ty < tilesY; ty++) {
       const inRows = ty * TILE >= v0 && Math.min(this.height, ty * TILE + TILE) <= v1;
       for (let tx = 0; tx < tilesX; tx++) {
-        miss[ty * tilesX + tx] = inRows && tx * TILE >= u0 && Math.min(this.width, tx * TILE + TILE) <= u1 ? 0 : 1;
+        const t = ty * tilesX + tx;
+        miss[t] = inRows && tx * TILE >= u0 && Math.min(this.width, tx * TILE + TILE) <= u1 ? 0 : 1;
+        if (miss[t] === 1) interior[t] = 0;
       }
     }
-    castAndShadePlane(this.shadeInputs, k, this.width, u0, u1, v0, v1, this.near, out.rgb, out.depth, this.planeInterior, miss, tilesX);
+    castAndShadePlane(this.shadeInputs, k, this.width, u0, u1, v0, v1, this.near, out.rgb, out.depth, this.planeInterior, miss, this.touched, tilesX);
     tiles.invalidate(u0, u1, v0, v1);
   }
 
-  /** Casts primitive k (nearest possible distance `minDistance`) with tile culling, optionally only over tiles flagged in `mask`. */
-  private castPrimitive(k: number, minDistance: number, mask: Uint8Array | undefined): void {
+  /**
+   * Casts primitive k (nearest possible distance `minDistance`) with tile culling, optionally
+   * only over tiles flagged in `mask`; flags in `touch` the tiles its cover rectangles meet.
+   */
+  private castPrimitive(k: number, minDistance: number, mask: Uint8Array | undefined, touch: Uint8Array | undefined): void {
     const pieces = this.coverOf(k);
+    if (touch) for (let q = 0; q < pieces; q++) this.markTiles(touch, this.cover[q * 4]!, this.cover[q * 4 + 1]!, this.cover[q * 4 + 2]!, this.cover[q * 4 + 3]!);
     if (pieces > 1) {
       this.castCover(k, pieces);
       this.tiles.invalidate(this.coverBox[0]!, this.coverBox[1]!, this.coverBox[2]!, this.coverBox[3]!);
     } else if (pieces === 1) {
       this.castUnoccludedTiles(k, minDistance, this.cover[0]!, this.cover[1]!, this.cover[2]!, this.cover[3]!, mask);
     }
+  }
+
+  private markTiles(mask: Uint8Array, u0: number, u1: number, v0: number, v1: number): void {
+    const tilesX = this.tiles.tilesX;
+    const tx0 = (u0 / TILE) | 0, tx1 = ((u1 - 1) / TILE) | 0;
+    for (let ty = (v0 / TILE) | 0, ty1 = ((v1 - 1) / TILE) | 0; ty <= ty1; ty++) mask.fill(1, ty * tilesX + tx0, ty * tilesX + tx1 + 1);
   }
 
   /** Whether everything in tile (tx, ty) is already nearer than primitive k can be. */

@@ -148,3 +148,31 @@ function support(scene: CompiledScene, k: number, mx: number, my: number, mz: nu
       return Infinity;
   }
 }
+
+/**
+ * Whether plane primitive k lies clear of the pyramid from the sensor (origin) to the rectangle
+ * of bounded plane primitive `plane`: then every ray that hits that rectangle hits it before k,
+ * as the segment up to the hit lies in the pyramid (a back wall beyond the far edge of a table).
+ * Other kinds, and unbounded `plane`, give false.
+ */
+export function outsidePlanePyramid(scene: CompiledScene, k: number, plane: number): boolean {
+  if (scene.kinds[plane] !== KIND_PLANE || scene.kinds[k] !== KIND_PLANE || k === plane) return false;
+  const p = scene.params;
+  const po = plane * STRIDE, ko = k * STRIDE;
+  const hu = p[po + 12]!, hv = p[po + 13]!;
+  if (!(hu < Infinity && hv < Infinity)) return false;
+  const nx = p[ko]!, ny = p[ko + 1]!, nz = p[ko + 2]!, c = p[ko + 3]!;
+  const margin = 1e-7;
+  // Signed distances of the apex (origin) and the four corners from k's plane: all one side.
+  const apex = -c;
+  if (!(Math.abs(apex) > margin)) return false;
+  for (let q = 0; q < 4; q++) {
+    const su = q & 1 ? hu : -hu, sv = q & 2 ? hv : -hv;
+    const x = p[po + 14]! + su * p[po + 4]! + sv * p[po + 8]!;
+    const y = p[po + 15]! + su * p[po + 5]! + sv * p[po + 9]!;
+    const z = p[po + 16]! + su * p[po + 6]! + sv * p[po + 10]!;
+    const d = nx * x + ny * y + nz * z - c;
+    if (!(apex > 0 ? d > margin : d < -margin)) return false;
+  }
+  return true;
+}

@@ -9,14 +9,25 @@ import { TILE } from "./occlusion-tiles.ts";
 /** Margin, in metres of plane coordinate, by which a tile must lie inside the extents. */
 const INSIDE_MARGIN = 1e-7;
 
+/** Interior tile codes: every ray hits the plane inside its extents; colours mixed or one. */
+export const INSIDE_MIXED = 1;
+export const INSIDE_COLOUR0 = 2;
+export const INSIDE_COLOUR1 = 3;
 /**
- * Per TILE×TILE tile, 1 when every ray of the tile provably hits bounded plane k inside its
- * extents and beyond tMin, so the pass can skip the per-pixel extents test there; else 0.
+ * Checker cells are decided per tile only this far (metres) from a cell edge: beyond the
+ * float32 rounding of any ray distance up to the far limit.
+ */
+const CELL_MARGIN = 1e-5;
+
+/**
+ * Per TILE×TILE tile, INSIDE_* when every ray of the tile provably hits bounded plane k inside
+ * its extents and beyond tMin, so the pass can skip the per-pixel extents test there (and, when
+ * the tile lies within one checker cell, the per-pixel colour); else 0.
  * Conservative: a tile is bounded by the normalized-coordinate box of its columns and rows, and
  * the plane coordinates (linear-fractional in x/z, y/z with a denominator of constant sign over
  * the box) take their extremes at the box's corners.
  */
-export function planeInteriorTiles(compiled: CompiledScene, k: number, rays: CameraRays, tMin: number, out: Uint8Array, tilesX: number, tilesY: number): boolean {
+export function planeInteriorTiles(compiled: CompiledScene, k: number, rays: CameraRays, tMin: number, out: Uint8Array, tilesX: number, tilesY: number, allValid: Uint8Array): boolean {
   out.fill(0, 0, tilesX * tilesY);
   const p = compiled.params;
   const o = k * STRIDE;
@@ -24,6 +35,8 @@ export function planeInteriorTiles(compiled: CompiledScene, k: number, rays: Cam
   const ux = p[o + 4]!, uy = p[o + 5]!, uz = p[o + 6]!, uOff = p[o + 7]!;
   const vx = p[o + 8]!, vy = p[o + 9]!, vz = p[o + 10]!, vOff = p[o + 11]!;
   const hu = p[o + 12]! - INSIDE_MARGIN, hv = p[o + 13]! - INSIDE_MARGIN;
+  const size = compiled.mats[k * MAT_STRIDE + 6]!;
+  const inv = size > 0 ? 1 / size : 0;
   // Every hit lies at least the plane's distance |c| from the sensor.
   if (!(Math.abs(c) > tMin * (1 + 1e-9) + 1e-12)) return false;
   const w = rays.width, h = rays.height;
@@ -41,8 +54,9 @@ export function planeInteriorTiles(compiled: CompiledScene, k: number, rays: Cam
         if (rays.colMinX[u]! < x0) x0 = rays.colMinX[u]!;
         if (rays.colMaxX[u]! > x1) x1 = rays.colMaxX[u]!;
       }
-      if (!(x0 <= x1)) continue;
+      if (!(x0 <= x1) || allValid[ty * tilesX + tx] === 0) continue;
       let inside = true;
+      let uMin = Infinity, uMax = -Infinity, vMin = Infinity, vMax = -Infinity;
       for (let q = 0; q < 4 && inside; q++) {
         const x = q & 1 ? x1 : x0, y = q & 2 ? y1 : y0;
         const den = nx * x + ny * y + nz;
@@ -53,10 +67,20 @@ export function planeInteriorTiles(compiled: CompiledScene, k: number, rays: Cam
           const pu = s * (ux * x + uy * y + uz) - uOff;
           const pv = s * (vx * x + vy * y + vz) - vOff;
           inside = pu <= hu && pu >= -hu && pv <= hv && pv >= -hv;
+          if (pu < uMin) uMin = pu;
+          if (pu > uMax) uMax = pu;
+          if (pv < vMin) vMin = pv;
+          if (pv > vMax) vMax = pv;
         }
       }
       if (inside) {
-        out[ty * tilesX + tx] = 1;
+        let code = INSIDE_MIXED;
+        if (!(size > 0)) code = INSIDE_COLOUR0;
+        else {
+          const cu = Math.floor((uMin - CELL_MARGIN) * inv), cv = Math.floor((vMin - CELL_MARGIN) * inv);
+          if (cu === Math.floor((uMax + CELL_MARGIN) * inv) && cv === Math.floor((vMax + CELL_MARGIN) * inv)) code = (cu + cv) & 1 ? INSIDE_COLOUR1 : INSIDE_COLOUR0;
+        }
+        out[ty * tilesX + tx] = code;
         any = true;
       }
     }
@@ -67,10 +91,14 @@ export function planeInteriorTiles(compiled: CompiledScene, k: number, rays: Cam
 /**
  * Cast plane k over [u0, u1) × [v0, v1) like castRect, and write the colour and depth of each
  * pixel it wins exactly as shadeRange would (it shades from the float32 depth buffer value, so
- * the same rounding is used here). Tiles flagged in `interior` skip the extents test; tiles with
- * a pixel whose ray misses the plane (outside its extents or nearer than tMin) are flagged in
- * `miss` (pixels outside the rectangle are not visited: the caller flags those). Returns the
- * number of pixels won.
+ * the same rounding is used here). Per tile, by `interior` (planeInteriorTiles) and `touched`
+ * (another primitive was cast there before):
+ *  - not interior: full test; depth buffer and ids written; tiles with a ray that misses the
+ *    plane are flagged in `miss` (pixels outside the rectangle are not visited: the caller flags
+ *    those);
+ *  - interior and touched (or depth wanted): depth test against what is there; ids written;
+ *  - interior, untouched, colour only: the plane wins every pixel and nothing later reads the
+ *    depth buffer there, so only colour is written — one fill when the tile is in one cell.
  */
 export function castAndShadePlane(
   s: ShadeInputs,
@@ -85,30 +113,81 @@ export function castAndShadePlane(
   depth: Uint16Array | undefined,
   interior: Uint8Array,
   miss: Uint8Array,
+  touched: Uint8Array,
   tilesX: number,
-): number {
-  let wins = 0;
+): void {
+  const pc = s.planeColours;
   for (let v = v0; v < v1; v++) {
-    const tileRow = (v / TILE | 0) * tilesX;
+    const tileRow = ((v / TILE) | 0) * tilesX;
+    // Runs of tiles of one mode, one call each.
     for (let a = u0; a < u1; ) {
-      const tx = (a / TILE) | 0;
-      const b = Math.min(u1, tx * TILE + TILE);
-      const t = tileRow + tx;
-      if (interior[t] !== 0) wins += planeSpanInside(s, k, v * width + a, v * width + b, tMin, rgb, depth);
+      const mode = tileMode(interior, touched, tileRow + ((a / TILE) | 0), depth !== undefined || rgb === undefined);
+      let b = Math.min(u1, ((a / TILE) | 0) * TILE + TILE);
+      while (b < u1 && tileMode(interior, touched, tileRow + ((b / TILE) | 0), depth !== undefined || rgb === undefined) === mode) b = Math.min(u1, b + TILE);
+      const i0 = v * width + a, i1 = v * width + b;
+      if (mode === MODE_CHECKED) planeSpanChecked(s, k, i0, i1, tMin, rgb, depth, miss, tileRow, v * width);
+      else if (mode === MODE_TESTED) planeSpanInside(s, k, i0, i1, tMin, rgb, depth);
+      else if (mode === MODE_COLOUR) planeSpanColour(s, k, i0, i1, rgb!);
       else {
-        const won = planeSpanChecked(s, k, v * width + a, v * width + b, tMin, rgb, depth);
-        if (won < 0) {
-          miss[t] = 1;
-          wins += ~won;
-        } else wins += won;
+        const c = k * 6 + (mode === MODE_FILL1 ? 3 : 0);
+        fillRgb(rgb!, i0, i1, pc[c]!, pc[c + 1]!, pc[c + 2]!);
       }
       a = b;
     }
   }
-  return wins;
 }
 
-/** Pixels [i0, i1) whose rays all hit inside the extents: no extents test. */
+const MODE_CHECKED = 0;
+const MODE_TESTED = 1;
+const MODE_COLOUR = 2;
+const MODE_FILL0 = 3;
+const MODE_FILL1 = 4;
+
+function tileMode(interior: Uint8Array, touched: Uint8Array, t: number, needDepth: boolean): number {
+  const code = interior[t]!;
+  if (code === 0) return MODE_CHECKED;
+  if (needDepth || touched[t] !== 0) return MODE_TESTED;
+  return code === INSIDE_MIXED ? MODE_COLOUR : code === INSIDE_COLOUR0 ? MODE_FILL0 : MODE_FILL1;
+}
+
+function fillRgb(rgb: Uint8Array, i0: number, i1: number, r: number, g: number, b: number): void {
+  for (let j = i0 * 3, end = i1 * 3; j < end; j += 3) {
+    rgb[j] = r;
+    rgb[j + 1] = g;
+    rgb[j + 2] = b;
+  }
+}
+
+/** Pixels [i0, i1) that the plane wins outright: the checker colour only. */
+function planeSpanColour(s: ShadeInputs, k: number, i0: number, i1: number, rgb: Uint8Array): void {
+  const p = s.compiled.params;
+  const o = k * STRIDE;
+  const nx = p[o]!, ny = p[o + 1]!, nz = p[o + 2]!, c = p[o + 3]!;
+  const ux = p[o + 4]!, uy = p[o + 5]!, uz = p[o + 6]!, uOff = p[o + 7]!;
+  const vx = p[o + 8]!, vy = p[o + 9]!, vz = p[o + 10]!, vOff = p[o + 11]!;
+  const inv = 1 / s.compiled.mats[k * MAT_STRIDE + 6]!;
+  const pc = s.planeColours;
+  const r0 = pc[k * 6]!, g0 = pc[k * 6 + 1]!, b0 = pc[k * 6 + 2]!;
+  const r1 = pc[k * 6 + 3]!, g1 = pc[k * 6 + 4]!, b1 = pc[k * 6 + 5]!;
+  const dirs = s.dirs;
+  for (let i = i0; i < i1; i++) {
+    const j = i * 3;
+    const dx = dirs[j]!, dy = dirs[j + 1]!, dz = dirs[j + 2]!;
+    // As the depth buffer would hold it: float32.
+    const tf = Math.fround(c / (nx * dx + ny * dy + nz * dz));
+    if ((Math.floor((tf * (ux * dx + uy * dy + uz * dz) - uOff) * inv) + Math.floor((tf * (vx * dx + vy * dy + vz * dz) - vOff) * inv)) & 1) {
+      rgb[j] = r1;
+      rgb[j + 1] = g1;
+      rgb[j + 2] = b1;
+    } else {
+      rgb[j] = r0;
+      rgb[j + 1] = g0;
+      rgb[j + 2] = b0;
+    }
+  }
+}
+
+/** Pixels [i0, i1) whose rays all hit inside the extents: no extents test; ids, not depths, written. */
 function planeSpanInside(s: ShadeInputs, k: number, i0: number, i1: number, tMin: number, rgb: Uint8Array | undefined, depth: Uint16Array | undefined): number {
   const p = s.compiled.params;
   const o = k * STRIDE;
@@ -129,10 +208,10 @@ function planeSpanInside(s: ShadeInputs, k: number, i0: number, i1: number, tMin
     const dx = dirs[j]!, dy = dirs[j + 1]!, dz = dirs[j + 2]!;
     const t = c / (nx * dx + ny * dy + nz * dz);
     if (!(t > tMin && t < nearest[i]!)) continue;
-    nearest[i] = t;
+    // Nothing later reads the depth buffer in an interior tile: ids alone mark the win.
     ids[i] = k;
     wins++;
-    // The value the buffer now holds, as shadeRange would read it back.
+    // The value the buffer would hold, as shadeRange would read it back.
     const tf = Math.fround(t);
     if (depth) {
       const d = (tf * dz * perMetre + 0.5) | 0;
@@ -153,10 +232,11 @@ function planeSpanInside(s: ShadeInputs, k: number, i0: number, i1: number, tMin
 }
 
 /**
- * Pixels [i0, i1) with the extents test, in double precision as castPlane does it. Returns the
- * number won, or its complement (negative) when some ray missed the plane.
+ * Pixels [i0, i1) of the row starting at pixel rowStart, with the extents test in double
+ * precision as castPlane does it; flags the tile (tileRow + column / TILE) of each ray that
+ * misses the plane. Returns the number of pixels won.
  */
-function planeSpanChecked(s: ShadeInputs, k: number, i0: number, i1: number, tMin: number, rgb: Uint8Array | undefined, depth: Uint16Array | undefined): number {
+function planeSpanChecked(s: ShadeInputs, k: number, i0: number, i1: number, tMin: number, rgb: Uint8Array | undefined, depth: Uint16Array | undefined, miss: Uint8Array, tileRow: number, rowStart: number): number {
   const p = s.compiled.params;
   const o = k * STRIDE;
   const nx = p[o]!, ny = p[o + 1]!, nz = p[o + 2]!, c = p[o + 3]!;
@@ -172,13 +252,12 @@ function planeSpanChecked(s: ShadeInputs, k: number, i0: number, i1: number, tMi
   const perMetre = s.depthPerMetre;
   const nearest = s.nearest, ids = s.ids, dirs = s.dirs;
   let wins = 0;
-  let missed = false;
   for (let i = i0; i < i1; i++) {
     const j = i * 3;
     const dx = dirs[j]!, dy = dirs[j + 1]!, dz = dirs[j + 2]!;
     const t = c / (nx * dx + ny * dy + nz * dz);
     if (!(t > tMin)) {
-      missed = true;
+      miss[tileRow + (((i - rowStart) / TILE) | 0)] = 1;
       continue;
     }
     const ud = ux * dx + uy * dy + uz * dz;
@@ -186,7 +265,7 @@ function planeSpanChecked(s: ShadeInputs, k: number, i0: number, i1: number, tMi
     const pu = t * ud - uOff;
     const pv = t * vd - vOff;
     if (pu > hu || pu < -hu || pv > hv || pv < -hv) {
-      missed = true;
+      miss[tileRow + (((i - rowStart) / TILE) | 0)] = 1;
       continue;
     }
     if (!(t < nearest[i]!)) continue;
@@ -209,5 +288,5 @@ function planeSpanChecked(s: ShadeInputs, k: number, i0: number, i1: number, tMi
       rgb[j + 2] = b0;
     }
   }
-  return missed ? ~wins : wins;
+  return wins;
 }

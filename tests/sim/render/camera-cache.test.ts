@@ -65,6 +65,19 @@ describe("camera fast paths", () => {
     }
   });
 
+  it("a moving camera's colour-only render (no depth buffer wanted) matches the reference", () => {
+    const fast = createCameraRenderer(WRIST);
+    const reference = createCameraRenderer(WRIST, { disableCulling: true });
+    const a = new Uint8Array(WRIST.width * WRIST.height * 3), b = new Uint8Array(a.length);
+    for (let i = 0; i < 6; i++) {
+      const scene = representativeScene(i * 0.45);
+      const pose = wristCameraPose(i % 2 ? 1 : -1, i * 0.7);
+      fast.render(scene, pose, { rgb: a });
+      reference.render(scene, pose, { rgb: b });
+      expect(differingPixels(a, b)).toBe(0);
+    }
+  });
+
   it("is deterministic, and its noise depends only on seed and frame index", () => {
     const scene = representativeScene(0.7);
     const a = frame(WRIST), b = frame(WRIST), c = frame(WRIST);
