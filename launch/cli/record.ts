@@ -11,6 +11,7 @@ import { RecorderNode, type TopicSelection } from "../../recorder/node/recorder-
 import { calibrationOfProfile, writeCalibration } from "../../recorder/side/calibration.ts";
 import { advertiseControlServices } from "../../recorder/control/ros-services.ts";
 import { bindKeyboard, KEY_HELP } from "../../recorder/control/keyboard.ts";
+import { startWsControl, type WsControl } from "../../recorder/control/ws-control.ts";
 import { parseCalibration, type RigCalibration } from "../../calibration/index.ts";
 import { readFileSync } from "node:fs";
 import { integerOption, numberOption, parseCommandArgs } from "./args.ts";
@@ -53,6 +54,7 @@ options:
   --max-file-duration S   split an episode into files spanning at most S seconds
   --flush-interval MS     write + fsync period                                       [500]
   --min-free SIZE         refuse to start below this free space, e.g. 2GB            [1GB]
+  --control-port PORT     JSON control API over ws on 127.0.0.1:PORT (0: any free port)
   --reject-under-rate     discard an episode in which a stream fell under 90% of its expected rate
   --json                  JSON lines: events, progress (every 200 ms), summary
 `;
@@ -97,6 +99,7 @@ export const recordCommand: Command = {
       compression: { type: "string", default: "none" },
       calibration: { type: "string" },
       "reject-under-rate": { type: "boolean", default: false },
+      "control-port": { type: "string" },
       "chunk-size": { type: "string" },
       "max-file-size": { type: "string" },
       "max-file-duration": { type: "string" },
@@ -236,6 +239,17 @@ export const recordCommand: Command = {
     }, 50);
     const progress = setInterval(() => status.progress(), values.json ? 200 : ctx.isTty ? 500 : 2000);
     advertiseControlServices(recorder.node, controller);
+    let ws: WsControl | undefined;
+    if (values["control-port"] !== undefined) {
+      const port = integerOption("control-port", values["control-port"], 0, 0);
+      try {
+        ws = await startWsControl(controller, { port });
+      } catch (err) {
+        throw new UsageError(`--control-port ${port}: ${(err as Error).message}`);
+      }
+      if (values.json) ctx.stdout(`${JSON.stringify({ kind: "control", url: `ws://127.0.0.1:${ws.port}` })}\n`);
+      else ctx.stdout(`control API: ws://127.0.0.1:${ws.port}\n`);
+    }
     const interactive = ctx.isTty && !values.json && Boolean(process.stdin.isTTY);
     const unbindKeys = interactive ? bindKeyboard(process.stdin, controller) : () => {};
     if (interactive) ctx.stdout(`${KEY_HELP}\n`);
@@ -252,6 +266,7 @@ export const recordCommand: Command = {
       clearInterval(ticker);
       clearInterval(progress);
       unbindKeys();
+      await ws?.close();
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
       rig?.stop();

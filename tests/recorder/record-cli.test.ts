@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { readSidecar } from "../../recorder/episode/layout.ts";
 import { inspectPath, type LibraryReport, type RecordingReport } from "../../recorder/info/inspect.ts";
-import { runCli } from "./cli-child.ts";
+import { WebSocket } from "ws";
+import { runCli, spawnCli } from "./cli-child.ts";
 import { tempDir, withIndexedReader } from "./support.ts";
 
 const tmp = tempDir("teledemo-record-cli-");
@@ -88,6 +89,46 @@ describe("teledemo record", () => {
       expect(n).toBeGreaterThan(50);
       expect(reader.statistics!.messageCount).toBe(BigInt(n));
     });
+  });
+
+  it("is controlled over the ws JSON API", async () => {
+    const library = join(tmp.dir, "ws");
+    const child = spawnCli([...BASE.map((a) => (a === "max" ? "2" : a)), "--episodes", "0", "--episode-time", "0", "--reset-time", "0.2", "--out", library, "--json", "--control-port", "0"]);
+    let out = "";
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("no control URL")), 20_000);
+      child.stdout!.on("data", (d: Buffer) => {
+        out += d.toString();
+        const m = /"url":"(ws:[^"]+)"/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
+      });
+    });
+    const socket = new WebSocket(url);
+    await new Promise((r) => socket.once("open", r));
+    const replies: Array<Record<string, unknown>> = [];
+    socket.on("message", (d) => {
+      const msg = JSON.parse(d.toString()) as Record<string, unknown>;
+      if ("id" in msg || "ok" in msg) replies.push(msg);
+    });
+    const ask = async (action: string) => {
+      const n = replies.length;
+      socket.send(JSON.stringify({ id: action, action }));
+      while (replies.length === n) await new Promise((r) => setTimeout(r, 10));
+      return replies[n]!;
+    };
+    while (!out.includes('"state":"recording"')) await new Promise((r) => setTimeout(r, 20));
+    expect((await ask("mark_success")).ok).toBe(true);
+    expect((await ask("stop")).ok).toBe(true);
+    expect((await ask("bogus")).ok).toBe(false);
+    expect((await ask("shutdown")).ok).toBe(true);
+    const code = await new Promise((r) => child.on("close", r));
+    socket.close();
+    expect(code).toBe(0);
+    const outcomes = readdirSync(library).map((d) => readSidecar(join(library, d)).outcome);
+    expect(outcomes).toContain("success");
   });
 
   it("refuses to start below the free-space threshold", async () => {
