@@ -73,7 +73,12 @@ export class RecorderNode {
       ? selection.topics
       : this.node.getTopicNamesAndTypes().flatMap((t) => (t.types[0] === undefined ? [] : [{ topic: t.name, type: t.types[0] }]));
     for (const { topic, type, qos } of wanted) {
-      if (this.recorded.has(topic)) continue;
+      const known = this.recorded.get(topic);
+      if (known !== undefined) {
+        // A topic whose type changed keeps being recorded with the first type, bytes as they come.
+        if (known.source.type !== type) this.warnOnce(`type:${topic}:${type}`, `recorder: ${topic} now carries ${type}, but is recorded as ${known.source.type} (its first type); messages are stored raw`);
+        continue;
+      }
       if (selection.include && !selection.include.test(topic)) continue;
       if (selection.exclude && selection.exclude.test(topic)) continue;
       this.subscribe(topic, type, qos);
