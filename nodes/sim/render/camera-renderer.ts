@@ -5,13 +5,13 @@
 import type { CameraSpec } from "../../rig/profile.ts";
 import type { Rgb, SceneGeometry, Vec3 } from "../types.ts";
 import { cameraRays, type CameraIntrinsics, type CameraRays } from "./camera-rays.ts";
-import { CompiledScene, KIND_CAPSULE, KIND_PLANE, MAT_STRIDE, STRIDE } from "./compiled-scene.ts";
+import { CompiledScene, KIND_BOX, KIND_CAPSULE, KIND_PLANE, MAT_STRIDE, STRIDE } from "./compiled-scene.ts";
 import { ImageNoise } from "./noise.ts";
 import { invertRigid, poseToMatrix, sameMatrix, type SensorPose } from "./pose-matrix.ts";
 import { DirtyRects } from "./dirty-rects.ts";
 import { castAndShadePlane, planeInteriorTiles } from "./plane-fast-path.ts";
 import { castRect } from "./ray-cast.ts";
-import { capsulePieceRect, fullScreen, screenRect, type PixelRect } from "./screen-bounds.ts";
+import { capsulePieceRect, fullScreen, rowSpans, screenRect, type PixelRect } from "./screen-bounds.ts";
 import { shadeRange, type ShadeInputs } from "./shade.ts";
 import { liesBehindPlane, nearestPossibleDistance, outsidePlanePyramid, TileMaxDepth, TILE } from "./occlusion-tiles.ts";
 
@@ -121,6 +121,9 @@ class RayCastCamera implements CameraRenderer {
   /** Per primitive this frame: 1 when it lies wholly behind the main plane. */
   private behindMain = new Uint8Array(16);
   private readonly mainRect = new Int32Array(4);
+  /** Row spans [start, end) of the primitive being cast, per pixel row. */
+  private readonly spanStart: Int32Array;
+  private readonly spanEnd: Int32Array;
   private layer: StaticLayer | undefined;
 
   constructor(spec: CameraRenderSpec, options: CameraRenderOptions) {
@@ -153,6 +156,8 @@ class RayCastCamera implements CameraRenderer {
     this.planeInterior = new Uint8Array(this.tiles.tilesX * this.tiles.tilesY);
     this.planeMiss = new Uint8Array(this.tiles.tilesX * this.tiles.tilesY);
     this.touched = new Uint8Array(this.tiles.tilesX * this.tiles.tilesY);
+    this.spanStart = new Int32Array(this.height);
+    this.spanEnd = new Int32Array(this.height);
     this.tileAllValid = new Uint8Array(this.tiles.tilesX * this.tiles.tilesY).fill(1);
     for (let i = 0; i < n; i++) {
       if (this.rays.valid[i] === 0) this.tileAllValid[((i / this.width / TILE) | 0) * this.tiles.tilesX + (((i % this.width) / TILE) | 0)] = 0;
@@ -325,6 +330,7 @@ class RayCastCamera implements CameraRenderer {
       const k = order[a]!;
       if (k !== main && hidden[k] === 0) this.castPrimitive(k, dist[k]!, undefined, touched);
     }
+    this.untouchEmptyTiles();
     this.castMainPlane(main, out);
     for (let a = 0; a < count; a++) {
       const k = order[a]!;
@@ -374,6 +380,14 @@ class RayCastCamera implements CameraRenderer {
    * only over tiles flagged in `mask`; flags in `touch` the tiles its cover rectangles meet.
    */
   private castPrimitive(k: number, minDistance: number, mask: Uint8Array | undefined, touch: Uint8Array | undefined): void {
+    const kind = this.compiled.kinds[k];
+    if (kind === KIND_BOX || kind === KIND_CAPSULE) {
+      if (!screenRect(this.compiled, k, this.rays, this.zClip, this.rect)) return;
+      if (rowSpans(this.compiled, k, this.rays, this.zClip, this.rect, this.spanStart, this.spanEnd)) {
+        this.castSpans(k, minDistance, mask, touch);
+        return;
+      }
+    }
     const pieces = this.coverOf(k);
     if (touch) for (let q = 0; q < pieces; q++) this.markTiles(touch, this.cover[q * 4]!, this.cover[q * 4 + 1]!, this.cover[q * 4 + 2]!, this.cover[q * 4 + 3]!);
     if (pieces > 1) {
@@ -381,6 +395,64 @@ class RayCastCamera implements CameraRenderer {
       this.tiles.invalidate(this.coverBox[0]!, this.coverBox[1]!, this.coverBox[2]!, this.coverBox[3]!);
     } else if (pieces === 1) {
       this.castUnoccludedTiles(k, minDistance, this.cover[0]!, this.cover[1]!, this.cover[2]!, this.cover[3]!, mask);
+    }
+  }
+
+  /**
+   * Casts k over its row spans (this.spanStart/End, rows of this.rect) with tile culling,
+   * optionally only over tiles flagged in `mask`; flags in `touch` the tiles the spans meet.
+   */
+  private castSpans(k: number, minDistance: number, mask: Uint8Array | undefined, touch: Uint8Array | undefined): void {
+    const { v0, v1 } = this.rect;
+    const w = this.width, dirs = this.rays.dirs, tilesX = this.tiles.tilesX;
+    const start = this.spanStart, end = this.spanEnd;
+    for (let ty = (v0 / TILE) | 0, ty1 = ((v1 - 1) / TILE) | 0; ty <= ty1; ty++) {
+      const a = Math.max(v0, ty * TILE), b = Math.min(v1, ty * TILE + TILE);
+      let lo = w, hi = 0;
+      for (let v = a; v < b; v++) {
+        if (end[v]! <= start[v]!) continue;
+        if (start[v]! < lo) lo = start[v]!;
+        if (end[v]! > hi) hi = end[v]!;
+      }
+      if (hi <= lo) continue;
+      const tx0 = (lo / TILE) | 0, tx1 = ((hi - 1) / TILE) | 0;
+      if (touch) touch.fill(1, ty * tilesX + tx0, ty * tilesX + tx1 + 1);
+      let runStart = -1;
+      for (let tx = tx0; tx <= tx1 + 1; tx++) {
+        const open = tx <= tx1 && (mask === undefined || mask[ty * tilesX + tx] !== 0) && !this.tileHides(k, minDistance, tx, ty);
+        if (open && runStart < 0) runStart = tx;
+        if (!open && runStart >= 0) {
+          const r0 = runStart * TILE, r1 = tx * TILE;
+          let won = false;
+          for (let v = a; v < b; v++) {
+            const c0 = Math.max(r0, start[v]!), c1 = Math.min(r1, end[v]!);
+            if (c1 > c0 && castRect(this.compiled, k, dirs, w, c0, c1, v, v + 1, this.near, this.nearest, this.ids) > 0) won = true;
+          }
+          // Tiles the primitive won no pixel in keep their farthest depth.
+          if (won) this.tiles.invalidate(Math.max(r0, lo), Math.min(r1, hi), a, b);
+          runStart = -1;
+        }
+      }
+    }
+  }
+
+  /** Clears `touched` on tiles where every pixel still has no hit (cover rectangles are loose). */
+  private untouchEmptyTiles(): void {
+    const touched = this.touched, ids = this.ids, w = this.width, tilesX = this.tiles.tilesX;
+    for (let t = 0; t < touched.length; t++) {
+      if (touched[t] === 0) continue;
+      const u0 = (t % tilesX) * TILE, v0 = ((t / tilesX) | 0) * TILE;
+      const u1 = Math.min(w, u0 + TILE), v1 = Math.min(this.height, v0 + TILE);
+      let empty = true;
+      for (let v = v0; v < v1 && empty; v++) {
+        for (let i = v * w + u0, e = v * w + u1; i < e; i++) {
+          if (ids[i] !== -1) {
+            empty = false;
+            break;
+          }
+        }
+      }
+      if (empty) touched[t] = 0;
     }
   }
 

@@ -191,3 +191,117 @@ export function capsulePieceRect(scene: CompiledScene, k: number, s0: number, s1
   }
   return toPixels(rays, out);
 }
+
+const hullX = new Float64Array(9);
+const hullY = new Float64Array(9);
+const projX = new Float64Array(8);
+const projY = new Float64Array(8);
+const sortIdx = new Int32Array(8);
+
+/**
+ * Per pixel row of `rect` (primitive k's screen rectangle), the columns [start[v], end[v]) that
+ * can see a box, or a capsule through its bounding box: the rows of the convex hull of the
+ * projected corners, mapped to pixels as toPixels does, so a diagonal box or arm link is cast
+ * over its silhouette rather than its rectangle. Conservative. Returns false (spans not set)
+ * for other kinds, or when a corner lies nearer than zClip.
+ */
+export function rowSpans(scene: CompiledScene, k: number, rays: CameraRays, zClip: number, rect: PixelRect, start: Int32Array, end: Int32Array): boolean {
+  const p = scene.params;
+  const o = k * STRIDE;
+  const kind = scene.kinds[k];
+  if (kind === KIND_BOX) setCorners(p[o]!, p[o + 1]!, p[o + 2]!, p, o + 3, p[o + 12]!, o + 6, p[o + 13]!, o + 9, p[o + 14]!);
+  else if (kind === KIND_CAPSULE) {
+    const r = p[o + 6]!;
+    const bax = p[o + 3]!, bay = p[o + 4]!, baz = p[o + 5]!;
+    const len = Math.hypot(bax, bay, baz);
+    if (!(len > 1e-9)) return false;
+    const ex = bax / len, ey = bay / len, ez = baz / len;
+    // Two unit vectors across the axis.
+    let qx = 0, qy = 0, qz = 0;
+    if (Math.abs(ex) < 0.6) qx = 1;
+    else qy = 1;
+    const dot = qx * ex + qy * ey + qz * ez;
+    qx -= dot * ex;
+    qy -= dot * ey;
+    qz -= dot * ez;
+    const ql = Math.hypot(qx, qy, qz);
+    qx /= ql;
+    qy /= ql;
+    qz /= ql;
+    const sx = ey * qz - ez * qy, sy = ez * qx - ex * qz, sz = ex * qy - ey * qx;
+    const half = len / 2 + r;
+    const cx = p[o]! + bax / 2, cy = p[o + 1]! + bay / 2, cz = p[o + 2]! + baz / 2;
+    for (let i = 0; i < 8; i++) {
+      const sa = i & 1 ? half : -half, sb = i & 2 ? r : -r, sc = i & 4 ? r : -r;
+      corner[i * 3] = cx + sa * ex + sb * qx + sc * sx;
+      corner[i * 3 + 1] = cy + sa * ey + sb * qy + sc * sy;
+      corner[i * 3 + 2] = cz + sa * ez + sb * qz + sc * sz;
+    }
+  } else return false;
+  for (let i = 0; i < 8; i++) {
+    const z = corner[i * 3 + 2]!;
+    if (!(z > zClip)) return false;
+    projX[i] = corner[i * 3]! / z;
+    projY[i] = corner[i * 3 + 1]! / z;
+    sortIdx[i] = i;
+  }
+  // Convex hull (Andrew's monotone chain) of the 8 projected corners.
+  for (let a = 1; a < 8; a++) {
+    const v = sortIdx[a]!;
+    let b = a - 1;
+    while (b >= 0 && (projX[sortIdx[b]!]! > projX[v]! || (projX[sortIdx[b]!]! === projX[v]! && projY[sortIdx[b]!]! > projY[v]!))) {
+      sortIdx[b + 1] = sortIdx[b]!;
+      b--;
+    }
+    sortIdx[b + 1] = v;
+  }
+  let h = 0;
+  for (let pass = 0; pass < 2; pass++) {
+    const base = h;
+    for (let q = 0; q < 8; q++) {
+      const v = sortIdx[pass === 0 ? q : 7 - q]!;
+      const x = projX[v]!, y = projY[v]!;
+      while (h >= base + 2 && (hullX[h - 1]! - hullX[h - 2]!) * (y - hullY[h - 2]!) - (hullY[h - 1]! - hullY[h - 2]!) * (x - hullX[h - 2]!) <= 0) h--;
+      hullX[h] = x;
+      hullY[h] = y;
+      h++;
+    }
+    h--; // the last point of each chain starts the other
+  }
+  if (h < 3) return false;
+  hullX[h] = hullX[0]!;
+  hullY[h] = hullY[0]!;
+  const pad = 1e-7;
+  for (let v = rect.v0; v < rect.v1; v++) {
+    const y0 = rays.rowMinY[v]!, y1 = rays.rowMaxY[v]!;
+    let xa = Infinity, xb = -Infinity;
+    for (let e = 0; e < h; e++) {
+      const ax = hullX[e]!, ay = hullY[e]!, bx = hullX[e + 1]!, by = hullY[e + 1]!;
+      if ((ay < y0 && by < y0) || (ay > y1 && by > y1)) continue;
+      let t0 = 0, t1 = 1;
+      if (ay !== by) {
+        const ta = (y0 - ay) / (by - ay), tb = (y1 - ay) / (by - ay);
+        t0 = Math.max(0, Math.min(ta, tb));
+        t1 = Math.min(1, Math.max(ta, tb));
+      }
+      const x0 = ax + t0 * (bx - ax), x1 = ax + t1 * (bx - ax);
+      if (x0 < xa) xa = x0;
+      if (x0 > xb) xb = x0;
+      if (x1 < xa) xa = x1;
+      if (x1 > xb) xb = x1;
+    }
+    if (!(xa <= xb)) {
+      start[v] = 0;
+      end[v] = 0;
+      continue;
+    }
+    xa -= pad * (1 + Math.abs(xa));
+    xb += pad * (1 + Math.abs(xb));
+    let u0 = rect.u0, u1 = rect.u1;
+    while (u0 < u1 && rays.colMaxX[u0]! < xa) u0++;
+    while (u1 > u0 && rays.colMinX[u1 - 1]! > xb) u1--;
+    start[v] = u0;
+    end[v] = u1;
+  }
+  return true;
+}
