@@ -24,7 +24,21 @@ export type FindingCode =
   | "camera_changed"
   | "camera_missing"
   | "time_offset_changed"
-  | "time_offset_missing";
+  | "time_offset_missing"
+  // Checks of a calibration against a recording (teledemo calib check on an episode or bag).
+  | "calibration_missing"
+  | "calibration_sources_disagree"
+  | "tf_static_missing"
+  | "tf_static_mismatch"
+  | "camera_info_missing"
+  | "camera_info_absent"
+  | "no_sensor_frames"
+  | "sensor_frame_unreachable"
+  | "reprojection_error"
+  | "depth_disagreement"
+  | "data_check_skipped"
+  | "truth_check_skipped"
+  | "recording_problem";
 
 export interface CalibrationFinding {
   severity: FindingSeverity;

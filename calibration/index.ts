@@ -19,3 +19,4 @@ export * from "./solvers/hand-eye.ts";
 export * from "./findings.ts";
 export * from "./validate.ts";
 export * from "./compare.ts";
+export * from "./consistency.ts";
