@@ -6,9 +6,10 @@ import { demoCommand } from "./demo.ts";
 import { infoCommand } from "./info.ts";
 import { recoverCommand } from "./recover.ts";
 import { recordCommand } from "./record.ts";
+import { calibCommand } from "./calib.ts";
 import { teledemoVersion } from "./version.ts";
 
-const COMMANDS: Command[] = [demoCommand, simCommand, recordCommand, infoCommand, recoverCommand];
+const COMMANDS: Command[] = [demoCommand, simCommand, recordCommand, infoCommand, recoverCommand, calibCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
