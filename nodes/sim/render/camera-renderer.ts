@@ -123,6 +123,9 @@ class RayCastCamera implements CameraRenderer {
   private readonly mainRect = new Int32Array(4);
   /** Row spans [start, end) of the primitive being cast, per pixel row. */
   private readonly spanStart: Int32Array;
+  /** Per tile column, the range of x/z over its pixels. */
+  private readonly tileMinX: Float64Array;
+  private readonly tileMaxX: Float64Array;
   private readonly spanEnd: Int32Array;
   private layer: StaticLayer | undefined;
 
@@ -157,6 +160,13 @@ class RayCastCamera implements CameraRenderer {
     this.planeMiss = new Uint8Array(this.tiles.tilesX * this.tiles.tilesY);
     this.touched = new Uint8Array(this.tiles.tilesX * this.tiles.tilesY);
     this.spanStart = new Int32Array(this.height);
+    this.tileMinX = new Float64Array(this.tiles.tilesX).fill(Infinity);
+    this.tileMaxX = new Float64Array(this.tiles.tilesX).fill(-Infinity);
+    for (let u = 0; u < this.width; u++) {
+      const tx = (u / TILE) | 0;
+      this.tileMinX[tx] = Math.min(this.tileMinX[tx]!, this.rays.colMinX[u]!);
+      this.tileMaxX[tx] = Math.max(this.tileMaxX[tx]!, this.rays.colMaxX[u]!);
+    }
     this.spanEnd = new Int32Array(this.height);
     this.tileAllValid = new Uint8Array(this.tiles.tilesX * this.tiles.tilesY).fill(1);
     for (let i = 0; i < n; i++) {
@@ -174,6 +184,7 @@ class RayCastCamera implements CameraRenderer {
       depthPerMetre: 1 / this.depthUnit,
       ray: new Float64Array(4),
       surface: new Float64Array(4),
+      boxColours: new Float64Array(36),
     };
   }
 
@@ -371,7 +382,7 @@ class RayCastCamera implements CameraRenderer {
         if (miss[t] === 1) interior[t] = 0;
       }
     }
-    castAndShadePlane(this.shadeInputs, k, this.width, u0, u1, v0, v1, this.near, out.rgb, out.depth, this.planeInterior, miss, this.touched, tilesX);
+    castAndShadePlane(this.shadeInputs, k, this.width, u0, u1, v0, v1, this.near, out.rgb, out.depth, this.planeInterior, miss, this.touched, tilesX, this.rays, this.tileMinX, this.tileMaxX);
     tiles.invalidate(u0, u1, v0, v1);
   }
 

@@ -115,6 +115,9 @@ export function castAndShadePlane(
   miss: Uint8Array,
   touched: Uint8Array,
   tilesX: number,
+  rays: CameraRays,
+  tileMinX: Float64Array,
+  tileMaxX: Float64Array,
 ): void {
   const pc = s.planeColours;
   for (let v = v0; v < v1; v++) {
@@ -127,7 +130,7 @@ export function castAndShadePlane(
       const i0 = v * width + a, i1 = v * width + b;
       if (mode === MODE_CHECKED) planeSpanChecked(s, k, i0, i1, tMin, rgb, depth, miss, tileRow, v * width);
       else if (mode === MODE_TESTED) planeSpanInside(s, k, i0, i1, tMin, rgb, depth);
-      else if (mode === MODE_COLOUR) planeSpanColour(s, k, i0, i1, rgb!);
+      else if (mode === MODE_COLOUR) planeRowColour(s, k, v, a, b, width, rgb!, rays, tileMinX, tileMaxX);
       else {
         const c = k * 6 + (mode === MODE_FILL1 ? 3 : 0);
         fillRgb(rgb!, i0, i1, pc[c]!, pc[c + 1]!, pc[c + 2]!);
@@ -155,6 +158,46 @@ function fillRgb(rgb: Uint8Array, i0: number, i1: number, r: number, g: number, 
     rgb[j] = r;
     rgb[j + 1] = g;
     rgb[j + 2] = b;
+  }
+}
+
+/**
+ * Columns [a, b) of row v, all won by the plane outright: per tile-wide chunk, one fill when the
+ * chunk's rays (bounded by its columns' and the row's normalized-coordinate ranges) lie in one
+ * checker cell, else the colour per pixel.
+ */
+function planeRowColour(s: ShadeInputs, k: number, v: number, a: number, b: number, width: number, rgb: Uint8Array, rays: CameraRays, tileMinX: Float64Array, tileMaxX: Float64Array): void {
+  const p = s.compiled.params;
+  const o = k * STRIDE;
+  const nx = p[o]!, ny = p[o + 1]!, nz = p[o + 2]!, c = p[o + 3]!;
+  const ux = p[o + 4]!, uy = p[o + 5]!, uz = p[o + 6]!, uOff = p[o + 7]!;
+  const vx = p[o + 8]!, vy = p[o + 9]!, vz = p[o + 10]!, vOff = p[o + 11]!;
+  const inv = 1 / s.compiled.mats[k * MAT_STRIDE + 6]!;
+  const pc = s.planeColours;
+  const y0 = rays.rowMinY[v]!, y1 = rays.rowMaxY[v]!;
+  const row = v * width;
+  for (let u = a; u < b; ) {
+    const tx = (u / TILE) | 0;
+    const e = Math.min(b, tx * TILE + TILE);
+    const x0 = tileMinX[tx]!, x1 = tileMaxX[tx]!;
+    let uMin = Infinity, uMax = -Infinity, vMin = Infinity, vMax = -Infinity;
+    for (let q = 0; q < 4; q++) {
+      const x = q & 1 ? x1 : x0, y = q & 2 ? y1 : y0;
+      const sc = c / (nx * x + ny * y + nz);
+      const pu = sc * (ux * x + uy * y + uz) - uOff;
+      const pv = sc * (vx * x + vy * y + vz) - vOff;
+      if (pu < uMin) uMin = pu;
+      if (pu > uMax) uMax = pu;
+      if (pv < vMin) vMin = pv;
+      if (pv > vMax) vMax = pv;
+    }
+    // The chunk lies in an interior tile, so the denominator keeps its sign over the box.
+    const cu = Math.floor((uMin - CELL_MARGIN) * inv), cv = Math.floor((vMin - CELL_MARGIN) * inv);
+    if (cu === Math.floor((uMax + CELL_MARGIN) * inv) && cv === Math.floor((vMax + CELL_MARGIN) * inv)) {
+      const col = k * 6 + ((cu + cv) & 1 ? 3 : 0);
+      fillRgb(rgb, row + u, row + e, pc[col]!, pc[col + 1]!, pc[col + 2]!);
+    } else planeSpanColour(s, k, row + u, row + e, rgb);
+    u = e;
   }
 }
 

@@ -21,6 +21,8 @@ export interface ShadeInputs {
   /** Scratch: ray [dx, dy, dz, t] and surface [nx, ny, nz, parity]. */
   ray: Float64Array;
   surface: Float64Array;
+  /** Scratch: a box's 12 face colours (boxRun). */
+  boxColours: Float64Array;
 }
 
 /**
@@ -183,6 +185,22 @@ function boxRun(s: ShadeInputs, k: number, rgb: Uint8Array, i0: number, i1: numb
   const mo = k * MAT_STRIDE;
   const size = mats[mo + 6]!;
   const inv = size > 0 ? 1 / size : 0;
+  // The colour of each (axis, ±lambert, checker colour): 3 × 2 × 2 entries of rgb, each the
+  // value the per-pixel formula would store.
+  const table = s.boxColours;
+  for (let axis = 0; axis < 3; axis++) {
+    const lam = axis === 0 ? lamX : axis === 1 ? lamY : lamZ;
+    for (let sign = 0; sign < 2; sign++) {
+      const lambert = sign === 0 ? lam : -lam;
+      const f = ambient + (lambert > 0 ? diffuse * lambert : 0);
+      for (let second = 0; second < 2; second++) {
+        const m = mo + second * 3, e = ((axis * 2 + sign) * 2 + second) * 3;
+        table[e] = mats[m]! * f + 0.5;
+        table[e + 1] = mats[m + 1]! * f + 0.5;
+        table[e + 2] = mats[m + 2]! * f + 0.5;
+      }
+    }
+  }
   const nearest = s.nearest, dirs = s.dirs;
   for (let i = i0; i < i1; i++) {
     const j = i * 3;
@@ -191,27 +209,25 @@ function boxRun(s: ShadeInputs, k: number, rgb: Uint8Array, i0: number, i1: numb
     const ddx = xx * dx + xy * dy + xz * dz, ddy = yx * dx + yy * dy + yz * dz, ddz = zx * dx + zy * dy + zz * dz;
     const bx = ox + t * ddx, by = oy + t * ddy, bz = oz + t * ddz;
     const rx = Math.abs(bx) * ihx, ry = Math.abs(by) * ihy, rz = Math.abs(bz) * ihz;
-    let lambert: number, fa: number, fb: number;
+    // Face normal sign·axis; the lambert is negated when that normal faces away from the ray.
+    let e: number, fa: number, fb: number;
     if (rx >= ry && rx >= rz) {
-      lambert = (bx < 0 ? -1 : 1) * lamX;
-      if ((bx < 0 ? -ddx : ddx) > 0) lambert = -lambert;
+      e = (bx < 0 ? -ddx : ddx) > 0 !== bx < 0 ? 2 : 0;
       fa = by;
       fb = bz;
     } else if (ry >= rz) {
-      lambert = (by < 0 ? -1 : 1) * lamY;
-      if ((by < 0 ? -ddy : ddy) > 0) lambert = -lambert;
+      e = (by < 0 ? -ddy : ddy) > 0 !== by < 0 ? 6 : 4;
       fa = bx;
       fb = bz;
     } else {
-      lambert = (bz < 0 ? -1 : 1) * lamZ;
-      if ((bz < 0 ? -ddz : ddz) > 0) lambert = -lambert;
+      e = (bz < 0 ? -ddz : ddz) > 0 !== bz < 0 ? 10 : 8;
       fa = bx;
       fb = by;
     }
-    const f = ambient + (lambert > 0 ? diffuse * lambert : 0);
-    const m = mo + (inv > 0 && (Math.floor(fa * inv) + Math.floor(fb * inv)) & 1 ? 3 : 0);
-    rgb[j] = mats[m]! * f + 0.5;
-    rgb[j + 1] = mats[m + 1]! * f + 0.5;
-    rgb[j + 2] = mats[m + 2]! * f + 0.5;
+    if (inv > 0 && (Math.floor(fa * inv) + Math.floor(fb * inv)) & 1) e++;
+    e *= 3;
+    rgb[j] = table[e]!;
+    rgb[j + 1] = table[e + 1]!;
+    rgb[j + 2] = table[e + 2]!;
   }
 }
