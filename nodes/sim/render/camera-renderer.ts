@@ -8,7 +8,7 @@ import { cameraRays, type CameraIntrinsics, type CameraRays } from "./camera-ray
 import { CompiledScene, KIND_BOX, KIND_CAPSULE, KIND_PLANE, MAT_STRIDE, STRIDE } from "./compiled-scene.ts";
 import { ImageNoise } from "./noise.ts";
 import { invertRigid, poseToMatrix, sameMatrix, type SensorPose } from "./pose-matrix.ts";
-import { DirtyRects } from "./dirty-rects.ts";
+import { DirtyRects, RowIntervals } from "./dirty-rects.ts";
 import { castAndShadePlane, planeInteriorTiles } from "./plane-fast-path.ts";
 import { castRect } from "./ray-cast.ts";
 import { capsulePieceRect, fullScreen, rowSpans, screenRect, type PixelRect } from "./screen-bounds.ts";
@@ -94,8 +94,8 @@ class RayCastCamera implements CameraRenderer {
   private readonly idsPair: Int16Array;
   private readonly nearest: Float32Array;
   private readonly ids: Int16Array;
-  /** Rectangles the moving primitives were cast over in the last frame. */
-  private readonly dirty = new DirtyRects();
+  /** Row intervals the moving primitives were cast over in the last frame (static layer). */
+  private readonly dirtyRows: RowIntervals;
   private readonly baseTSensor = new Float64Array(16);
   private readonly sensorTBase = new Float64Array(16);
   private readonly light = new Float64Array(3);
@@ -160,6 +160,7 @@ class RayCastCamera implements CameraRenderer {
     this.planeMiss = new Uint8Array(this.tiles.tilesX * this.tiles.tilesY);
     this.touched = new Uint8Array(this.tiles.tilesX * this.tiles.tilesY);
     this.spanStart = new Int32Array(this.height);
+    this.dirtyRows = new RowIntervals(this.height);
     this.tileMinX = new Float64Array(this.tiles.tilesX).fill(Infinity);
     this.tileMaxX = new Float64Array(this.tiles.tilesX).fill(-Infinity);
     for (let u = 0; u < this.width; u++) {
@@ -227,10 +228,10 @@ class RayCastCamera implements CameraRenderer {
   private renderOverStaticLayer(scene: SceneGeometry, firstDynamic: number, out: CameraFrameOut): void {
     const layer = this.staticLayer(scene, firstDynamic);
     const w = this.width;
-    const dirty = this.dirty;
+    const dirty = this.dirtyRows;
     // The layer lives in the second half of the same buffers: copyWithin restores without
     // allocating a view per interval. (A rebuilt layer leaves the working half equal to it and
-    // the rectangle list empty.)
+    // the interval sets empty.)
     const n = w * this.height;
     for (let v = 0; v < this.height; v++) {
       for (let q = 0, count = dirty.row(v); q < count; q++) {
@@ -242,15 +243,30 @@ class RayCastCamera implements CameraRenderer {
     if (out.rgb) out.rgb.set(layer.rgb);
     if (out.depth) out.depth.set(layer.depth);
     dirty.clear();
-    const compiled = this.compiled;
+    const compiled = this.compiled, dirs = this.rays.dirs;
     for (let k = firstDynamic; k < compiled.count; k++) {
+      const kind = compiled.kinds[k];
+      if ((kind === KIND_BOX || kind === KIND_CAPSULE) && screenRect(compiled, k, this.rays, this.zClip, this.rect)) {
+        if (rowSpans(compiled, k, this.rays, this.zClip, this.rect, this.spanStart, this.spanEnd)) {
+          // Over the silhouette's rows only.
+          for (let v = this.rect.v0; v < this.rect.v1; v++) {
+            const a = this.spanStart[v]!, b = this.spanEnd[v]!;
+            if (b <= a) continue;
+            dirty.add(v, a, b);
+            castRect(compiled, k, dirs, w, a, b, v, v + 1, this.near, this.nearest, this.ids);
+          }
+          continue;
+        }
+      }
       const pieces = this.coverOf(k);
-      for (let q = 0; q < pieces; q++) dirty.add(this.cover[q * 4]!, this.cover[q * 4 + 1]!, this.cover[q * 4 + 2]!, this.cover[q * 4 + 3]!);
+      for (let q = 0; q < pieces; q++) {
+        for (let v = this.cover[q * 4 + 2]!; v < this.cover[q * 4 + 3]!; v++) dirty.add(v, this.cover[q * 4]!, this.cover[q * 4 + 1]!);
+      }
       this.castCover(k, pieces);
     }
     // Only pixels a moving primitive won need shading; the rest already hold the static layer.
     for (let v = 0; v < this.height; v++) {
-      for (let q = 0, n = dirty.row(v); q < n; q++) {
+      for (let q = 0, count = dirty.row(v); q < count; q++) {
         this.shade(v * w + dirty.intervalStart(q), v * w + dirty.intervalEnd(q), firstDynamic, out.rgb, out.depth);
       }
     }
@@ -279,7 +295,7 @@ class RayCastCamera implements CameraRenderer {
     };
     this.shade(0, n, -1, layer.rgb, layer.depth);
     this.layer = layer;
-    this.dirty.clear();
+    this.dirtyRows.clear();
     return layer;
   }
 

@@ -79,3 +79,86 @@ export class DirtyRects {
     return this.ends[q]!;
   }
 }
+
+/**
+ * Per pixel row, a set of column intervals (the row spans moving primitives were cast over),
+ * read back as a sorted union of disjoint intervals. A row holding more than its capacity folds
+ * into one covering interval, which stays conservative.
+ */
+export class RowIntervals {
+  private readonly counts: Int32Array;
+  private readonly data: Int32Array;
+  private readonly starts: Int32Array;
+  private readonly ends: Int32Array;
+
+  constructor(
+    readonly height: number,
+    private readonly capacity = 32,
+  ) {
+    this.counts = new Int32Array(height);
+    this.data = new Int32Array(height * capacity * 2);
+    this.starts = new Int32Array(capacity);
+    this.ends = new Int32Array(capacity);
+  }
+
+  clear(): void {
+    this.counts.fill(0);
+  }
+
+  add(v: number, a: number, b: number): void {
+    if (!(b > a)) return;
+    const n = this.counts[v]!, base = v * this.capacity * 2;
+    if (n === this.capacity) {
+      // Full: fold everything into the first interval.
+      let lo = a, hi = b;
+      for (let q = 0; q < n; q++) {
+        lo = Math.min(lo, this.data[base + q * 2]!);
+        hi = Math.max(hi, this.data[base + q * 2 + 1]!);
+      }
+      this.data[base] = lo;
+      this.data[base + 1] = hi;
+      this.counts[v] = 1;
+      return;
+    }
+    this.data[base + n * 2] = a;
+    this.data[base + n * 2 + 1] = b;
+    this.counts[v] = n + 1;
+  }
+
+  /** Disjoint sorted intervals of row v, read with intervalStart/End; returns how many. */
+  row(v: number): number {
+    const n = this.counts[v]!;
+    if (n === 0) return 0;
+    const base = v * this.capacity * 2, d = this.data, starts = this.starts, ends = this.ends;
+    for (let q = 0; q < n; q++) {
+      const a = d[base + q * 2]!, b = d[base + q * 2 + 1]!;
+      let at = q;
+      while (at > 0 && starts[at - 1]! > a) {
+        starts[at] = starts[at - 1]!;
+        ends[at] = ends[at - 1]!;
+        at--;
+      }
+      starts[at] = a;
+      ends[at] = b;
+    }
+    let m = 0;
+    for (let q = 0; q < n; q++) {
+      if (m > 0 && starts[q]! <= ends[m - 1]!) {
+        if (ends[q]! > ends[m - 1]!) ends[m - 1] = ends[q]!;
+      } else {
+        starts[m] = starts[q]!;
+        ends[m] = ends[q]!;
+        m++;
+      }
+    }
+    return m;
+  }
+
+  intervalStart(q: number): number {
+    return this.starts[q]!;
+  }
+
+  intervalEnd(q: number): number {
+    return this.ends[q]!;
+  }
+}
