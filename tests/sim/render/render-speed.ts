@@ -73,18 +73,20 @@ const depthPoses = pose("head_camera_depth_optical_frame");
 const wristPoses = pose("left_wrist_camera_optical_frame");
 const lidarPoses = pose("lidar_link");
 const specOf = (name: string) => profile.cameras.find((c) => c.name === name)!;
-// Configured as the rig's producers configure them: colour cameras with mild noise.
-const noise = { amplitude: 2, seed: 7 };
-const wHead = createCameraRenderer(specOf("head_camera_color"), { cacheStatic: true, noise });
+// Configured as the rig's producers configure them: no image noise.
+const wHead = createCameraRenderer(specOf("head_camera_color"), { cacheStatic: true });
 const wDepth = createCameraRenderer(specOf("head_camera_depth"), { cacheStatic: true });
-const wWrist = createCameraRenderer(specOf("left_wrist_camera"), { noise });
+const wWrist = createCameraRenderer(specOf("left_wrist_camera"));
+const wRight = createCameraRenderer(specOf("right_wrist_camera"));
+const rightPoses = pose("right_wrist_camera_optical_frame");
 const wLidar = createLidar(profile.lidar!);
 const wCloud = wLidar.createScan();
 console.log(`\nworld model scene (seed 3, ${worldScenes[0]!.static.length} static + ${worldScenes[0]!.dynamic.length} dynamic primitives):`);
 const w: Record<string, number> = {};
-w.head = time("head colour (static cache, noise ±2)", FRAMES, (i) => wHead.render(worldScenes[i % 60]!, headPoses[i % 60]!, { rgb }, i));
+w.head = time("head colour (static cache)", FRAMES, (i) => wHead.render(worldScenes[i % 60]!, headPoses[i % 60]!, { rgb }, i));
 w.depth = time("head depth (static cache)", FRAMES, (i) => wDepth.render(worldScenes[i % 60]!, depthPoses[i % 60]!, { depth }));
-w.wrist = time("left wrist colour (moving, noise ±2)", FRAMES, (i) => wWrist.render(worldScenes[i % 60]!, wristPoses[i % 60]!, { rgb }, i));
+w.wrist = time("left wrist colour (moving)", FRAMES, (i) => wWrist.render(worldScenes[i % 60]!, wristPoses[i % 60]!, { rgb }, i));
+w.right = time("right wrist colour (moving)", FRAMES, (i) => wRight.render(worldScenes[i % 60]!, rightPoses[i % 60]!, { rgb }, i));
 w.lidar = time("lidar sweep", FRAMES, (i) => wLidar.scan(worldScenes[i % 60]!, lidarPoses[i % 60]!, 0.1, wCloud));
-const worldPerSecond = 30 * (w.head! + w.depth! + 2 * w.wrist!) + 10 * (w.lidar! + results.pack!);
+const worldPerSecond = 30 * (w.head! + w.depth! + w.wrist! + w.right!) + 10 * (w.lidar! + results.pack!);
 console.log(`rig sensors per simulated second: ${worldPerSecond.toFixed(1)} ms → ${(1000 / worldPerSecond).toFixed(2)}× real time on one core`);
