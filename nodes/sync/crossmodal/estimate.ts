@@ -57,6 +57,8 @@ export interface CrossModalOptions {
    * grip force shows on it. Default +y (the simulated rig's mounting).
    */
   gripAxis?: { axis: 0 | 1 | 2; sign: 1 | -1 };
+  /** Edge-driven pairs (tactile): median over half-overlapping windows of this length; 0 = whole series. Default 10 s. */
+  windowS?: number;
 }
 
 export interface CrossModalPair {
@@ -130,6 +132,8 @@ function combine(estimates: LagEstimate[]): { lagS: number; usable: boolean } {
 }
 
 interface PairTuning {
+  /** Median over windows (edge-driven pairs, where one demonstration can relate differently). */
+  windowed?: boolean;
   feature: LagFeature;
   smoothingS: number;
   detrendS?: number;
@@ -145,24 +149,65 @@ interface PairTuning {
 const TUNING = {
   imu: { feature: "value", smoothingS: 0.02, minCorrelation: 0.3 },
   wrench: { feature: "value", smoothingS: 0.01, detrendS: 0.5, minCorrelation: 0.08 },
-  tactile: { feature: "derivative", smoothingS: 0.05, minCorrelation: 0.15 },
+  tactile: { feature: "derivative", smoothingS: 0.05, minCorrelation: 0.15, windowed: true },
+  tactileEffort: { feature: "derivative", smoothingS: 0.05, minCorrelation: 0.3, windowed: true },
 } satisfies Record<string, PairTuning>;
 
 function correlate(ref: Series, sig: Series, axes: number, tuning: PairTuning, options: Required<CrossModalOptions>): LagEstimate[] {
   const out: LagEstimate[] = [];
   for (let k = 0; k < axes; k++) {
-    out.push(
-      estimateLag(toSignal(ref, k), toSignal(sig, k), {
-        maxLagS: options.maxLagS,
-        gridHz: options.gridHz,
-        feature: tuning.feature,
-        smoothingS: tuning.smoothingS,
-        detrendS: tuning.detrendS,
-        minCorrelation: tuning.minCorrelation,
-      }),
-    );
+    const a = toSignal(ref, k);
+    const b = toSignal(sig, k);
+    const lagOptions = {
+      maxLagS: options.maxLagS,
+      gridHz: options.gridHz,
+      feature: tuning.feature,
+      smoothingS: tuning.smoothingS,
+      detrendS: tuning.detrendS,
+      minCorrelation: tuning.minCorrelation,
+    };
+    out.push(tuning.windowed === true && options.windowS > 0 ? windowedLag(a, b, options.windowS, (x, y) => estimateLag(x, y, lagOptions)) : estimateLag(a, b, lagOptions));
   }
   return out;
+}
+
+function slice(s: TimedSignal, t0: number, t1: number): TimedSignal {
+  const lo = lowerBound(s.t, t0);
+  const hi = lowerBound(s.t, t1);
+  return { t: s.t.subarray(lo, hi), v: s.v.subarray(lo, hi) };
+}
+
+function lowerBound(t: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = t.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (t[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The lag over windows of `windowS` (half-overlapping), combined by the median of the usable
+ * windows: one demonstration whose signals relate differently (a hesitation, a slipping grasp)
+ * then cannot pull the estimate. Falls back to the whole series when fewer than 3 windows are usable.
+ */
+function windowedLag(a: TimedSignal, b: TimedSignal, windowS: number, estimate: (a: TimedSignal, b: TimedSignal) => LagEstimate): LagEstimate {
+  const whole = estimate(a, b);
+  if (a.t.length < 2) return whole;
+  const t0 = a.t[0]!;
+  const t1 = a.t[a.t.length - 1]!;
+  const usable: LagEstimate[] = [];
+  for (let w = t0; w + windowS <= t1 + 1e-9; w += windowS / 2) {
+    const e = estimate(slice(a, w, w + windowS), slice(b, w - 1, w + windowS + 1));
+    if (e.usable) usable.push(e);
+  }
+  if (usable.length < 3) return whole;
+  usable.sort((x, y) => x.lagS - y.lagS);
+  const mid = usable[Math.floor(usable.length / 2)]!;
+  const lagS = usable.length % 2 === 1 ? mid.lagS : (usable[usable.length / 2 - 1]!.lagS + mid.lagS) / 2;
+  return { ...mid, lagS, samples: usable.reduce((n, e) => n + e.samples, 0) };
 }
 
 /**
@@ -225,7 +270,7 @@ function sideOf(source: string | undefined, frameId: string): string | undefined
 }
 
 export function estimateCrossModalOffsets(streams: readonly CrossModalStream[], kinematics: KinematicsProvider, options: CrossModalOptions = {}): CrossModalResult {
-  const opts: Required<CrossModalOptions> = { maxLagS: options.maxLagS ?? 0.1, gridHz: options.gridHz ?? 1000, gripAxis: options.gripAxis ?? { axis: 1, sign: 1 } };
+  const opts: Required<CrossModalOptions> = { maxLagS: options.maxLagS ?? 0.1, gridHz: options.gridHz ?? 1000, gripAxis: options.gripAxis ?? { axis: 1, sign: 1 }, windowS: options.windowS ?? 10 };
   const reference = streams.find((s) => s.kind === "joint_states");
   if (reference === undefined) throw new Error("cross-modal offsets need a joint_states stream as the reference");
   const all = streams.flatMap((s) => s.samples.map((x) => x.timeNs));
@@ -365,7 +410,7 @@ export function estimateCrossModalOffsets(streams: readonly CrossModalStream[], 
     }
     const effort = side === undefined ? undefined : gripEffort(side);
     if (effort !== undefined) {
-      const estimates = correlate(effort, p, 1, TUNING.tactile, opts);
+      const estimates = correlate(effort, p, 1, TUNING.tactileEffort, opts);
       const c = combine(estimates);
       pairs.push({ topic: s.topic, against: reference.topic, signal: TACTILE_EFFORT_SIGNAL, estimates, ...c });
       if (c.usable) corrections[s.topic] = c.lagS * 1e9;
