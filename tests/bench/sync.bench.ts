@@ -74,10 +74,14 @@ const xm = estimateCrossModalOffsets(
   new SimArmKinematics(cal.profile),
 );
 const refLatency = latencyTruthMs(cal, xm.referenceTopic);
-const xmRows = xm.pairs.map((p) => {
-  const est = xm.correctionsNs[p.topic];
-  const truth = latencyTruthMs(cal, p.topic) - refLatency;
-  return { topic: p.topic, est: est === undefined ? Number.NaN : est / 1e6, truth, err: est === undefined ? Number.NaN : est / 1e6 - truth, via: p.against };
+const xmRows = [...new Set(xm.pairs.map((p) => p.topic))].map((topic) => {
+  const est = xm.correctionsNs[topic];
+  const truth = latencyTruthMs(cal, topic) - refLatency;
+  const routes = xm.pairs
+    .filter((p) => p.topic === topic)
+    .map((p) => `${p.against}${p.usable ? "" : ` ✗ ${p.reason ?? p.estimates.find((e) => !e.usable)?.reason ?? "unusable"}`}`)
+    .join("; ");
+  return { topic, est: est === undefined ? Number.NaN : est / 1e6, truth, err: est === undefined ? Number.NaN : est / 1e6 - truth, via: routes };
 });
 
 // ---- 2. evaluation episode ----
@@ -202,7 +206,7 @@ for (const r of clockRows) console.log(`    ${r.topic.padEnd(40)} offset p99 ${f
 console.log("");
 const xmWorst = Math.max(...xmRows.filter((r) => Number.isFinite(r.err)).map((r) => Math.abs(r.err)));
 console.log(`  cross-modal offsets (calibration episode; constant latency vs ${xm.referenceTopic}): worst |err| ${fmt(xmWorst, 3)} ms (goal ≤ ${GOALS.crossModalMs})`);
-for (const r of xmRows) console.log(`    ${r.topic.padEnd(40)} est ${fmt(r.est, 3)} ms   truth ${fmt(r.truth, 3)} ms   err ${fmt(r.err, 3)} ms   (via ${r.via})`);
+for (const r of xmRows) console.log(`    ${r.topic.padEnd(34)} est ${fmt(r.est, 3).padStart(6)} ms   truth ${fmt(r.truth, 3).padStart(6)} ms   err ${fmt(r.err, 3).padStart(6)} ms   (vs ${r.via})`);
 const pivotLatencyErr = latencyTruthMs(ep, pivot) - refLatency;
 console.log(`    head camera: constant latency not observable without image content; ${fmt(pivotLatencyErr, 3)} ms of it is in the alignment error above`);
 console.log("");
