@@ -120,6 +120,7 @@ export function castAndShadePlane(
   tileMaxX: Float64Array,
 ): void {
   const pc = s.planeColours;
+  const words = wordsOf(rgb);
   for (let v = v0; v < v1; v++) {
     const tileRow = ((v / TILE) | 0) * tilesX;
     // Runs of tiles of one mode, one call each.
@@ -130,10 +131,10 @@ export function castAndShadePlane(
       const i0 = v * width + a, i1 = v * width + b;
       if (mode === MODE_CHECKED) planeSpanChecked(s, k, i0, i1, tMin, rgb, depth, miss, tileRow, v * width);
       else if (mode === MODE_TESTED) planeSpanInside(s, k, i0, i1, tMin, rgb, depth);
-      else if (mode === MODE_COLOUR) planeRowColour(s, k, v, a, b, width, rgb!, rays, tileMinX, tileMaxX);
+      else if (mode === MODE_COLOUR) planeRowColour(s, k, v, a, b, width, rgb!, words, rays, tileMinX, tileMaxX);
       else {
         const c = k * 6 + (mode === MODE_FILL1 ? 3 : 0);
-        fillRgb(rgb!, i0, i1, pc[c]!, pc[c + 1]!, pc[c + 2]!);
+        fillRgb(rgb!, words, i0, i1, pc[c]!, pc[c + 1]!, pc[c + 2]!);
       }
       a = b;
     }
@@ -153,11 +154,37 @@ function tileMode(interior: Uint8Array, touched: Uint8Array, t: number, needDept
   return code === INSIDE_MIXED ? MODE_COLOUR : code === INSIDE_COLOUR0 ? MODE_FILL0 : MODE_FILL1;
 }
 
-function fillRgb(rgb: Uint8Array, i0: number, i1: number, r: number, g: number, b: number): void {
-  for (let j = i0 * 3, end = i1 * 3; j < end; j += 3) {
-    rgb[j] = r;
-    rgb[j + 1] = g;
-    rgb[j + 2] = b;
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** rgb as 32-bit words when it is word-aligned on a little-endian machine (fills write words). */
+function wordsOf(rgb: Uint8Array | undefined): Uint32Array | undefined {
+  if (!rgb || !LITTLE_ENDIAN || rgb.byteOffset % 4 !== 0) return undefined;
+  return new Uint32Array(rgb.buffer, rgb.byteOffset, rgb.length >> 2);
+}
+
+/** One colour over pixels [i0, i1): four pixels (three words) at a time where aligned. */
+function fillRgb(rgb: Uint8Array, words: Uint32Array | undefined, i0: number, i1: number, r: number, g: number, b: number): void {
+  let i = i0;
+  if (words && i1 - i0 >= 8) {
+    for (; (i & 3) !== 0; i++) {
+      rgb[i * 3] = r;
+      rgb[i * 3 + 1] = g;
+      rgb[i * 3 + 2] = b;
+    }
+    const w0 = (r | (g << 8) | (b << 16) | (r << 24)) >>> 0;
+    const w1 = (g | (b << 8) | (r << 16) | (g << 24)) >>> 0;
+    const w2 = (b | (r << 8) | (g << 16) | (b << 24)) >>> 0;
+    for (; i + 4 <= i1; i += 4) {
+      const w = (i * 3) >> 2;
+      words[w] = w0;
+      words[w + 1] = w1;
+      words[w + 2] = w2;
+    }
+  }
+  for (; i < i1; i++) {
+    rgb[i * 3] = r;
+    rgb[i * 3 + 1] = g;
+    rgb[i * 3 + 2] = b;
   }
 }
 
@@ -166,7 +193,7 @@ function fillRgb(rgb: Uint8Array, i0: number, i1: number, r: number, g: number, 
  * chunk's rays (bounded by its columns' and the row's normalized-coordinate ranges) lie in one
  * checker cell, else the colour per pixel.
  */
-function planeRowColour(s: ShadeInputs, k: number, v: number, a: number, b: number, width: number, rgb: Uint8Array, rays: CameraRays, tileMinX: Float64Array, tileMaxX: Float64Array): void {
+function planeRowColour(s: ShadeInputs, k: number, v: number, a: number, b: number, width: number, rgb: Uint8Array, words: Uint32Array | undefined, rays: CameraRays, tileMinX: Float64Array, tileMaxX: Float64Array): void {
   const p = s.compiled.params;
   const o = k * STRIDE;
   const nx = p[o]!, ny = p[o + 1]!, nz = p[o + 2]!, c = p[o + 3]!;
@@ -195,7 +222,7 @@ function planeRowColour(s: ShadeInputs, k: number, v: number, a: number, b: numb
     const cu = Math.floor((uMin - CELL_MARGIN) * inv), cv = Math.floor((vMin - CELL_MARGIN) * inv);
     if (cu === Math.floor((uMax + CELL_MARGIN) * inv) && cv === Math.floor((vMax + CELL_MARGIN) * inv)) {
       const col = k * 6 + ((cu + cv) & 1 ? 3 : 0);
-      fillRgb(rgb, row + u, row + e, pc[col]!, pc[col + 1]!, pc[col + 2]!);
+      fillRgb(rgb, words, row + u, row + e, pc[col]!, pc[col + 1]!, pc[col + 2]!);
     } else planeSpanColour(s, k, row + u, row + e, rgb);
     u = e;
   }
