@@ -33,7 +33,7 @@ export function handleKey(key: string, controller: EpisodeController): boolean {
       controller.markOutcome("failure");
       return true;
     case " ":
-      controller.togglePause();
+      void controller.togglePause();
       return true;
     case "\x1b":
     case "q":

@@ -48,8 +48,8 @@ export async function startWsControl(controller: EpisodeController, options: { p
         else if (action === "discard") await controller.discard();
         else if (action === "mark_success") controller.markOutcome("success");
         else if (action === "mark_failure") controller.markOutcome("failure");
-        else if (action === "pause") controller.pause();
-        else if (action === "resume") controller.resume();
+        else if (action === "pause") await controller.pause();
+        else if (action === "resume") await controller.resume();
         else if (action === "shutdown") void controller.shutdown("stopped over the control API");
         socket.send(JSON.stringify({ id: request.id, ok: true, ...status() }));
       } catch (err) {

@@ -86,6 +86,8 @@ export class EpisodeController {
   private sink: import("../node/recorder-node.ts").MessageSink | undefined;
   private pausedAtNs: Nanos | undefined;
   private pausedTotalNs: Nanos = 0n;
+  /** An outcome marked while the episode's file was still being opened. */
+  private pendingOutcome: Outcome | undefined;
   /** Messages stored in the open episode, by topic. */
   readonly stored = new Map<string, number>();
   readonly done: Promise<SessionResult>;
@@ -150,6 +152,7 @@ export class EpisodeController {
       const pending: Array<[string, TopicSource, Uint8Array, Nanos, Nanos]> = [];
       this.options.recorder.setSink({ write: (...args) => pending.push([args[0], args[1], args[2].slice(), args[3], args[4]]) }, startNs);
       this.phaseStartNs = startNs;
+      this.pendingOutcome = undefined;
       this.stateValue = "recording";
       let id = newEpisodeId();
       while (existsSync(join(this.options.libraryDir, id))) id = newEpisodeId();
@@ -191,6 +194,8 @@ export class EpisodeController {
       }
       this.options.onEpisodeOpened?.(episode, startNs);
       this.current = episode;
+      if (this.pendingOutcome !== undefined) episode.markOutcome(this.pendingOutcome);
+      this.pendingOutcome = undefined;
       this.stored.clear();
       const stored = this.stored;
       const health = new EpisodeHealth(this.options.expectedHz ?? new Map(), this.options.hasHeader ?? (() => false));
@@ -248,33 +253,39 @@ export class EpisodeController {
   }
 
   /** Stops storing messages without ending the episode; its clock stops too. */
-  pause(): void {
-    if (this.stateValue !== "recording" || this.current === undefined) return;
-    this.pausedAtNs = this.options.recorder.now();
-    this.options.recorder.setSink(undefined);
-    this.stateValue = "paused";
-    this.current.addFlag("paused");
-    this.emit({ kind: "paused", index: this.index });
+  pause(): Promise<void> {
+    return this.exclusive(async () => {
+      if (this.stateValue !== "recording" || this.current === undefined) return;
+      this.pausedAtNs = this.options.recorder.now();
+      this.options.recorder.setSink(undefined);
+      this.stateValue = "paused";
+      this.current.addFlag("paused");
+      this.emit({ kind: "paused", index: this.index });
+    });
   }
 
-  resume(): void {
-    if (this.stateValue !== "paused" || this.current === undefined) return;
-    const now = this.options.recorder.now();
-    if (this.pausedAtNs !== undefined) this.pausedTotalNs += now - this.pausedAtNs;
-    this.pausedAtNs = undefined;
-    this.options.recorder.setSink(this.sink, now, false);
-    this.stateValue = "recording";
-    this.emit({ kind: "resumed", index: this.index });
+  resume(): Promise<void> {
+    return this.exclusive(async () => {
+      if (this.stateValue !== "paused" || this.current === undefined) return;
+      const now = this.options.recorder.now();
+      if (this.pausedAtNs !== undefined) this.pausedTotalNs += now - this.pausedAtNs;
+      this.pausedAtNs = undefined;
+      this.options.recorder.setSink(this.sink, now, false);
+      this.stateValue = "recording";
+      this.emit({ kind: "resumed", index: this.index });
+    });
   }
 
-  togglePause(): void {
-    if (this.stateValue === "paused") this.resume();
-    else this.pause();
+  togglePause(): Promise<void> {
+    return this.stateValue === "paused" ? this.resume() : this.pause();
   }
 
   markOutcome(outcome: Outcome): void {
-    if (this.current === undefined) return;
-    this.current.markOutcome(outcome);
+    if (this.current === undefined) {
+      // the episode is starting (its file is being opened): apply it once it is
+      if (this.stateValue === "recording") this.pendingOutcome = outcome;
+      else return;
+    } else this.current.markOutcome(outcome);
     this.emit({ kind: "outcome", index: this.index, outcome });
   }
 
