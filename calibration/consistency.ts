@@ -2,9 +2,40 @@
 // a camera under one calibration versus another (the truth, on the simulator), and how far the
 // depth a depth camera measured at those pixels is from the points' own depth (usable on real
 // robots: no truth needed). Pure functions over plain arrays; readers of episodes live elsewhere.
-import { transformPoint, type RigidTransform } from "./math/rigid.ts";
+import { rotationMatrixOf, type RigidTransform } from "./math/rigid.ts";
+import { distortionCoefficients } from "./model/camera.ts";
 import type { CameraModel } from "./model/types.ts";
-import { projectPoint } from "./projection.ts";
+import { distortNormalized } from "./projection.ts";
+
+type CameraLike = Pick<CameraModel, "K" | "D" | "distortionModel" | "width" | "height">;
+
+/**
+ * camera_T_source and the camera's projection, precomputed for many points: writes the point in
+ * the optical frame to `p` and its pixel to `px`; returns false behind the camera.
+ */
+function projector(camera: CameraLike, cameraTsource: RigidTransform): (x: number, y: number, z: number, p: number[], px: number[]) => boolean {
+  const R = rotationMatrixOf(cameraTsource);
+  const t = cameraTsource.translation;
+  const [r0, r1, r2, r3, r4, r5, r6, r7, r8] = R as [number, number, number, number, number, number, number, number, number];
+  const [t0, t1, t2] = [t[0]!, t[1]!, t[2]!];
+  const D = distortionCoefficients(camera);
+  const model = camera.distortionModel;
+  const K = camera.K;
+  const [fx, skew, cx, fy, cy] = [K[0]!, K[1]!, K[2]!, K[4]!, K[5]!];
+  return (x, y, z, p, px) => {
+    const X = r0 * x + r1 * y + r2 * z + t0;
+    const Y = r3 * x + r4 * y + r5 * z + t1;
+    const Z = r6 * x + r7 * y + r8 * z + t2;
+    p[0] = X;
+    p[1] = Y;
+    p[2] = Z;
+    if (!(Z > 0)) return false;
+    const [xd, yd] = distortNormalized(model, D, X / Z, Y / Z);
+    px[0] = fx * xd + skew * yd + cx;
+    px[1] = fy * yd + cy;
+    return true;
+  };
+}
 
 export interface ErrorStats {
   count: number;
@@ -55,19 +86,19 @@ export function reprojectionErrors(
   minDepth = 0.1,
 ): number[] {
   const out: number[] = [];
-  const p = [0, 0, 0];
+  const projectA = projector(cameraA, camATsource);
+  const projectB = projector(cameraB, camBTsource);
+  const pa = [0, 0, 0];
+  const pb = [0, 0, 0];
+  const ua = [0, 0];
+  const ub = [0, 0];
   for (let i = 0; i + 2 < points.length; i += 3) {
-    p[0] = points[i]!;
-    p[1] = points[i + 1]!;
-    p[2] = points[i + 2]!;
-    if (!Number.isFinite(p[0]) || !Number.isFinite(p[1]) || !Number.isFinite(p[2])) continue;
-    const pb = transformPoint(camBTsource, p);
-    if (!(pb[2] > minDepth)) continue;
-    const ub = projectPoint(cameraB, pb);
-    if (!ub || !inImage(cameraB, ub)) continue;
-    const pa = transformPoint(camATsource, p);
-    const ua = pa[2] > 1e-6 ? projectPoint(cameraA, pa) : undefined;
-    out.push(ua ? Math.hypot(ua[0] - ub[0], ua[1] - ub[1]) : Infinity);
+    const x = points[i]!;
+    const y = points[i + 1]!;
+    const z = points[i + 2]!;
+    if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(z)) continue;
+    if (!projectB(x, y, z, pb, ub) || !(pb[2]! > minDepth) || !inImage(cameraB, ub)) continue;
+    out.push(projectA(x, y, z, pa, ua) && pa[2]! > 1e-6 ? Math.hypot(ua[0]! - ub[0]!, ua[1]! - ub[1]!) : Infinity);
   }
   return out;
 }
@@ -103,18 +134,17 @@ export function depthResiduals(
   const minDepth = options.minDepth ?? 0.1;
   const edgeTol = options.edgeTolerance ?? 0.02;
   const out: number[] = [];
-  const p = [0, 0, 0];
+  const project = projector(camera, cameraTsource);
+  const pc = [0, 0, 0];
+  const px = [0, 0];
   for (let i = 0; i + 2 < points.length; i += 3) {
-    p[0] = points[i]!;
-    p[1] = points[i + 1]!;
-    p[2] = points[i + 2]!;
-    if (!Number.isFinite(p[0]) || !Number.isFinite(p[1]) || !Number.isFinite(p[2])) continue;
-    const pc = transformPoint(cameraTsource, p);
-    if (!(pc[2] > minDepth)) continue;
-    const px = projectPoint(camera, pc);
-    if (!px) continue;
-    const u = Math.round(px[0]);
-    const v = Math.round(px[1]);
+    const x = points[i]!;
+    const y = points[i + 1]!;
+    const z = points[i + 2]!;
+    if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(z)) continue;
+    if (!project(x, y, z, pc, px) || !(pc[2]! > minDepth)) continue;
+    const u = Math.round(px[0]!);
+    const v = Math.round(px[1]!);
     if (u < 1 || v < 1 || u >= depth.width - 1 || v >= depth.height - 1) continue;
     const d = depth.at(u, v);
     if (!(d > 0)) continue;
@@ -128,7 +158,7 @@ export function depthResiduals(
         }
       }
     }
-    if (smooth) out.push(pc[2] - d);
+    if (smooth) out.push(pc[2]! - d);
   }
   return out;
 }

@@ -10,20 +10,28 @@ type CameraLike = Pick<CameraModel, "K" | "D" | "distortionModel">;
 
 /** Distorts an ideal normalised image point (x = X/Z, y = Y/Z). */
 export function distortNormalized(model: DistortionModel, D: readonly number[], x: number, y: number): [number, number] {
-  const d = (i: number): number => D[i] ?? 0;
+  // Plain indexed reads (no per-call closure): this runs once per projected point.
+  const d0 = D[0] ?? 0;
+  const d1 = D[1] ?? 0;
+  const d2 = D[2] ?? 0;
+  const d3 = D[3] ?? 0;
   if (model === "equidistant") {
     const r = Math.hypot(x, y);
     if (r < 1e-15) return [x, y];
     const theta = Math.atan(r);
     const t2 = theta * theta;
-    const thetaD = theta * (1 + t2 * (d(0) + t2 * (d(1) + t2 * (d(2) + t2 * d(3)))));
+    const thetaD = theta * (1 + t2 * (d0 + t2 * (d1 + t2 * (d2 + t2 * d3))));
     const s = thetaD / r;
     return [x * s, y * s];
   }
-  const [k1, k2, p1, p2, k3] = [d(0), d(1), d(2), d(3), d(4)];
+  const k1 = d0;
+  const k2 = d1;
+  const p1 = d2;
+  const p2 = d3;
+  const k3 = D[4] ?? 0;
   const r2 = x * x + y * y;
   let radial = 1 + r2 * (k1 + r2 * (k2 + r2 * k3));
-  if (model === "rational_polynomial") radial /= 1 + r2 * (d(5) + r2 * (d(6) + r2 * d(7)));
+  if (model === "rational_polynomial") radial /= 1 + r2 * ((D[5] ?? 0) + r2 * ((D[6] ?? 0) + r2 * (D[7] ?? 0)));
   const xy = x * y;
   return [x * radial + 2 * p1 * xy + p2 * (r2 + 2 * x * x), y * radial + p1 * (r2 + 2 * y * y) + 2 * p2 * xy];
 }

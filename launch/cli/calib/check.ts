@@ -325,7 +325,7 @@ function truthCheck(data: RecordingData, cal: RigCalibration, options: CheckOpti
       const a = treeAt(cal, sweep.tf);
       const b = treeAt(truth, sweep.tf);
       if (!a?.canTransform(cam.frame, sweep.frame) || !b?.canTransform(trueCam.frame, sweep.frame)) continue;
-      errors.push(...reprojectionErrors(sweep.points, cam, a.lookup(cam.frame, sweep.frame), trueCam, b.lookup(trueCam.frame, sweep.frame)));
+      for (const e of reprojectionErrors(sweep.points, cam, a.lookup(cam.frame, sweep.frame), trueCam, b.lookup(trueCam.frame, sweep.frame))) errors.push(e);
     }
     if (errors.length < 20) {
       // No LiDAR (or none in view): points on a grid of the true image at 0.5–2 m, expressed in
@@ -390,7 +390,8 @@ function depthCheck(data: RecordingData, cal: RigCalibration, options: CheckOpti
       lidarTopic = sweep.topic;
       sweeps++;
       const w = img.width;
-      residuals.push(...depthResiduals(sweep.points, cam, tree.lookup(cam.frame, sweep.frame), { width: img.width, height: img.height, at: (u, v) => img.metres[v * w + u]! }));
+      const metres = img.metres;
+      for (const r of depthResiduals(sweep.points, cam, tree.lookup(cam.frame, sweep.frame), { width: img.width, height: img.height, at: (u, v) => metres[v * w + u]! })) residuals.push(r);
     }
     if (residuals.length < 30) {
       push(finding("warning", "data_check_skipped", cam.name, `LiDAR vs ${depthTopic}: only ${residuals.length} LiDAR points fall on smooth depth in ${sweeps} sweep(s) — too few to judge the extrinsics`));

@@ -44,8 +44,25 @@ export interface DepthFrame {
   logTimeNs: bigint;
   width: number;
   height: number;
-  /** Metres, row-major; NaN = no return. */
-  metres: Float32Array;
+  /** Metres, row-major; NaN = no return (converted on first use). */
+  readonly metres: Float32Array;
+}
+
+/** A depth image kept as a copy of its bytes and converted to metres only if a check uses it. */
+function lazyDepthFrame(topic: string, logTimeNs: bigint, img: RosImage): DepthFrame {
+  const raw: RosImage = { ...img, data: img.data.slice() };
+  let metres: Float32Array | undefined;
+  return {
+    topic,
+    frame: img.header.frame_id.replace(/^\//, ""),
+    logTimeNs,
+    width: img.width,
+    height: img.height,
+    get metres() {
+      metres ??= depthMetres(raw) ?? new Float32Array(raw.width * raw.height).fill(NaN);
+      return metres;
+    },
+  };
 }
 
 export interface LidarSweep {
@@ -165,29 +182,34 @@ interface RosPointCloud2 {
 function depthMetres(img: RosImage): Float32Array | undefined {
   const n = img.width * img.height;
   const out = new Float32Array(n);
-  const view = new DataView(img.data.buffer, img.data.byteOffset, img.data.byteLength);
   const le = !img.is_bigendian;
-  if (img.encoding === "16UC1" || img.encoding === "mono16") {
-    if (img.data.byteLength < img.step * img.height) return undefined;
-    for (let v = 0; v < img.height; v++) {
-      for (let u = 0; u < img.width; u++) {
-        const mm = view.getUint16(v * img.step + u * 2, le);
-        out[v * img.width + u] = mm === 0 ? NaN : mm / 1000;
-      }
+  const bytesPer = img.encoding === "32FC1" ? 4 : img.encoding === "16UC1" || img.encoding === "mono16" ? 2 : 0;
+  if (bytesPer === 0 || img.step < img.width * bytesPer || img.data.byteLength < img.step * img.height) return undefined;
+  // Fast path: little-endian, packed rows, aligned: read through a typed view.
+  if (le && img.step === img.width * bytesPer && img.data.byteOffset % bytesPer === 0) {
+    if (bytesPer === 2) {
+      const mm = new Uint16Array(img.data.buffer, img.data.byteOffset, n);
+      for (let i = 0; i < n; i++) out[i] = mm[i] === 0 ? NaN : mm[i]! / 1000;
+    } else {
+      const m = new Float32Array(img.data.buffer, img.data.byteOffset, n);
+      for (let i = 0; i < n; i++) out[i] = m[i]! > 0 && Number.isFinite(m[i]) ? m[i]! : NaN;
     }
     return out;
   }
-  if (img.encoding === "32FC1") {
-    if (img.data.byteLength < img.step * img.height) return undefined;
-    for (let v = 0; v < img.height; v++) {
-      for (let u = 0; u < img.width; u++) {
-        const m = view.getFloat32(v * img.step + u * 4, le);
+  const view = new DataView(img.data.buffer, img.data.byteOffset, img.data.byteLength);
+  for (let v = 0; v < img.height; v++) {
+    for (let u = 0; u < img.width; u++) {
+      const at = v * img.step + u * bytesPer;
+      if (bytesPer === 2) {
+        const mm = view.getUint16(at, le);
+        out[v * img.width + u] = mm === 0 ? NaN : mm / 1000;
+      } else {
+        const m = view.getFloat32(at, le);
         out[v * img.width + u] = m > 0 && Number.isFinite(m) ? m : NaN;
       }
     }
-    return out;
   }
-  return undefined;
+  return out;
 }
 
 function cloudPoints(c: RosPointCloud2): Float64Array | undefined {
@@ -196,20 +218,28 @@ function cloudPoints(c: RosPointCloud2): Float64Array | undefined {
   const fy = field("y");
   const fz = field("z");
   if (!fx || !fy || !fz) return undefined;
-  const readers = [fx, fy, fz].map((f) => (f.datatype === 7 ? 4 : f.datatype === 8 ? 8 : 0));
-  if (readers.some((r) => r === 0)) return undefined;
+  if (![fx, fy, fz].every((f) => f.datatype === 7 || f.datatype === 8)) return undefined;
   const view = new DataView(c.data.buffer, c.data.byteOffset, c.data.byteLength);
   const le = !c.is_bigendian;
+  const read = (f: { offset: number; datatype: number }, base: number): number => (f.datatype === 7 ? view.getFloat32(base + f.offset, le) : view.getFloat64(base + f.offset, le));
   const n = c.width * c.height;
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const row = Math.floor(i / c.width);
-    const base = row * c.row_step + (i % c.width) * c.point_step;
-    if (base + c.point_step > c.data.byteLength) break;
-    const xyz = [fx, fy, fz].map((f, k) => (readers[k] === 4 ? view.getFloat32(base + f.offset, le) : view.getFloat64(base + f.offset, le)));
-    if (xyz.every(Number.isFinite)) out.push(xyz[0]!, xyz[1]!, xyz[2]!);
+  const out = new Float64Array(n * 3);
+  let k = 0;
+  for (let row = 0; row < c.height; row++) {
+    for (let col = 0; col < c.width; col++) {
+      const base = row * c.row_step + col * c.point_step;
+      if (base + c.point_step > c.data.byteLength) break;
+      const x = read(fx, base);
+      const y = read(fy, base);
+      const z = read(fz, base);
+      if (Number.isFinite(x) && Number.isFinite(y) && Number.isFinite(z)) {
+        out[k++] = x;
+        out[k++] = y;
+        out[k++] = z;
+      }
+    }
   }
-  return Float64Array.from(out);
+  return out.slice(0, k);
 }
 
 class ScanState {
@@ -228,6 +258,8 @@ class ScanState {
   private readonly depthPrev = new Map<string, DepthFrame>();
   private readonly depthLast = new Map<string, DepthFrame>();
   private readonly pending: LidarSweep[] = [];
+  /** Image topics whose first message was not a depth image: never decoded again. */
+  private readonly plainImageTopics = new Set<string>();
   private sweepIndex = 0;
   private sweepStride = 1;
 
@@ -375,7 +407,7 @@ class ScanState {
       return;
     }
     const known = this.data.sensorFrames.has(topic);
-    const interesting = type === "sensor_msgs/CameraInfo" || type === "sensor_msgs/PointCloud2" || type === "sensor_msgs/Image" || !known;
+    const interesting = type === "sensor_msgs/CameraInfo" || type === "sensor_msgs/PointCloud2" || (type === "sensor_msgs/Image" && !this.plainImageTopics.has(topic)) || !known;
     if (!interesting) return;
     const msg = this.decodeCdr(channel, bytes);
     if (!msg) return;
@@ -413,11 +445,17 @@ class ScanState {
   }
 
   private onImage(topic: string, logTime: bigint, img: RosImage): void {
-    if (!/^(16UC1|32FC1|mono16)$/.test(img.encoding) || !/depth/i.test(topic + img.header.frame_id)) return;
-    const metres = depthMetres(img);
-    if (!metres) return;
+    if (!/^(16UC1|32FC1|mono16)$/.test(img.encoding) || !/depth/i.test(topic + img.header.frame_id)) {
+      this.plainImageTopics.add(topic);
+      return;
+    }
+    const bytesPer = img.encoding === "32FC1" ? 4 : 2;
+    if (img.step < img.width * bytesPer || img.data.byteLength < img.step * img.height) {
+      this.problem(topic, `a ${img.encoding} image with ${img.data.byteLength} bytes for ${img.width}×${img.height} (step ${img.step})`);
+      return;
+    }
     if (!this.data.depthTopics.includes(topic)) this.data.depthTopics.push(topic);
-    const frame: DepthFrame = { topic, frame: img.header.frame_id.replace(/^\//, ""), logTimeNs: logTime, width: img.width, height: img.height, metres };
+    const frame = lazyDepthFrame(topic, logTime, img);
     const last = this.depthLast.get(topic);
     if (last) this.depthPrev.set(topic, last);
     this.depthLast.set(topic, frame);
