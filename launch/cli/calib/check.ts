@@ -69,7 +69,7 @@ export interface CheckReport {
   age?: { days: number; at: "now" | "recording"; limitDays: number };
   frames?: { root: string; sensorTopics: Array<{ topic: string; frame: string; reachable: boolean }>; tfStatic: number; tfEdges: number; urdf: string[] };
   cameraInfo?: Array<{ topic: string; frame: string; messages: number; variants: number; camera: string | undefined }>;
-  truth?: { profile: string; cameras: TruthCameraResult[]; limitPx: number } | { skipped: string };
+  truth?: { profile: string; cameras: TruthCameraResult[]; limitPx: number; timeOffsets: Array<{ sensor: string; calibrationMs: number | null; truthMs: number }> } | { skipped: string };
   depth?: DepthCheckResult[] | { skipped: string };
   reference?: { path: string; comparison: CalibrationComparison };
   recording?: { health: string; detail: string[]; problems: string[] };
@@ -362,7 +362,23 @@ function truthCheck(data: RecordingData, cal: RigCalibration, options: CheckOpti
       );
     }
   }
-  return { profile, cameras, limitPx: options.maxReprojectionPx };
+  // Time offsets: the simulator knows each sensor clock's true offset.
+  const clocks = (data.episode?.sim_ground_truth as { clocks?: Record<string, { offsetNs?: unknown }> } | undefined)?.clocks ?? {};
+  const timeOffsets: Array<{ sensor: string; calibrationMs: number | null; truthMs: number }> = [];
+  for (const [sensor, clock] of Object.entries(clocks)) {
+    if (typeof clock?.offsetNs !== "number") continue;
+    const stated = cal.timeOffsetsNs[sensor];
+    const truthMs = clock.offsetNs / 1e6;
+    timeOffsets.push({ sensor, calibrationMs: stated === undefined ? null : Number(stated) / 1e6, truthMs });
+    if (stated !== undefined && Math.abs(Number(stated) / 1e6 - truthMs) > 1) {
+      push(finding("error", "time_offset_changed", sensor, `time offset of ${sensor}: the calibration says ${(Number(stated) / 1e6).toFixed(2)} ms, the simulator's clock is offset by ${truthMs.toFixed(2)} ms`));
+    }
+  }
+  const unstated = timeOffsets.filter((t) => t.calibrationMs === null && t.truthMs !== 0);
+  if (unstated.length > 0) {
+    push(finding("info", "time_offset_missing", "time_offsets", `the calibration states no time offset for ${unstated.map((t) => `${t.sensor} (truth ${t.truthMs.toFixed(1)} ms)`).join(", ")}; alignment relies on the recorded clock models`));
+  }
+  return { profile, cameras, limitPx: options.maxReprojectionPx, timeOffsets };
 }
 
 function depthCheck(data: RecordingData, cal: RigCalibration, options: CheckOptions, push: (f: CalibrationFinding) => void): CheckReport["depth"] {

@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  calibrationFromRigData,
   composeTransforms,
   makeTransform,
   parseCalibration,
@@ -20,10 +21,17 @@ import { recordSmallEpisode, runCli, runInProcess, STACK_TRACE, tempDir } from "
 
 const tmp = tempDir("teledemo-calib-episode-");
 let episode = "";
+/** Recorded with `record --calibration` naming a calibration whose head camera is 1 cm / 0.5° off. */
+let miscalibrated = "";
 let imported: RigCalibration;
 
 beforeAll(async () => {
-  episode = await recordSmallEpisode(join(tmp.dir, "lib"));
+  const nominal = calibrationFromRigData(loadRigProfile("launch/profiles/small.yaml"), { created: new Date().toISOString() });
+  const wrong = writeCal("recorded-wrong.yaml", shifted(nominal, "head_camera_link", [0, 0.01, 0], [0, 0, 1], 0.5));
+  [episode, miscalibrated] = await Promise.all([
+    recordSmallEpisode(join(tmp.dir, "lib")),
+    recordSmallEpisode(join(tmp.dir, "lib-wrong"), 1.5, ["--calibration", wrong]),
+  ]);
   const r = await runInProcess(["calib", "import", episode, "--out", join(tmp.dir, "episode-cal.yaml")]);
   expect(r.code, r.stderr).toBe(0);
   imported = parseCalibration(readFileSync(join(tmp.dir, "episode-cal.yaml"), "utf8"));
@@ -140,6 +148,29 @@ describe("teledemo calib check on a simulated episode", () => {
       const truth = report.truth as Exclude<CheckReport["truth"], { skipped: string } | undefined>;
       expect(truth.cameras.find((c) => c.camera === "head_camera_color")!.stats.rms, `case ${i}`).toBeGreaterThan(1.2);
     }
+  });
+
+  it("an episode recorded with a wrong calibration in force fails; checked against the right one it passes", async () => {
+    const r = await runInProcess(["calib", "check", miscalibrated, "--json"]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as CheckReport;
+    expect(report.calibration!.id).toBe("head_camera_link-shifted");
+    const errors = report.findings.filter((f) => f.severity === "error");
+    expect(errors.find((f) => f.code === "tf_static_mismatch")?.subject).toBe("head_camera_link");
+    expect(errors.filter((f) => f.code === "reprojection_error").map((f) => f.subject).sort()).toEqual(["head_camera_color", "head_camera_depth"]);
+    const fixed = await runInProcess(["calib", "check", miscalibrated, "--calibration", join(tmp.dir, "episode-cal.yaml")]);
+    expect(fixed.code, fixed.stdout).toBe(0);
+  });
+
+  it("time offsets stated by a calibration are checked against the simulator's clocks", async () => {
+    const good = parseCalibration(serializeCalibrationYaml(imported));
+    good.timeOffsetsNs = { head_camera: 23_500_000n, lidar: -8_400_000n };
+    expect((await runInProcess(["calib", "check", episode, "--calibration", writeCal("offsets-good.yaml", good)])).code).toBe(0);
+    const bad = parseCalibration(serializeCalibrationYaml(good));
+    bad.timeOffsetsNs.head_camera = 30_000_000n;
+    const r = await runInProcess(["calib", "check", episode, "--calibration", writeCal("offsets-bad.yaml", bad)]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/time offset of head_camera: the calibration says 30\.00 ms, the simulator's clock is offset by 23\.50 ms/);
   });
 
   it("flags a calibration too old when the episode was recorded, and one whose camera_info disagrees", async () => {
