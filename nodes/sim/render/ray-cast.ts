@@ -132,41 +132,57 @@ function castCapsule(p: Float64Array, k: number, dirs: Float32Array, width: numb
 
 function castBox(p: Float64Array, k: number, dirs: Float32Array, width: number, u0: number, u1: number, v0: number, v1: number, tMin: number, nearest: Float32Array, hit: Int16Array): number {
   const o = k * STRIDE;
-  let wins = 0;
-  // Test first the slab the sensor lies farthest outside of: its entry distance alone is a lower
-  // bound on the hit, which rejects occluded rays (a table's slab under its top) after one divide.
-  const out0 = Math.abs(p[o + 15]!) - p[o + 12]!, out1 = Math.abs(p[o + 16]!) - p[o + 13]!, out2 = Math.abs(p[o + 17]!) - p[o + 14]!;
-  const first = out0 >= out1 && out0 >= out2 ? 0 : out1 >= out2 ? 1 : 2;
-  const second = first === 0 ? 1 : 0, third = first === 2 ? 1 : 2;
+  // A ray from outside enters a box through one of the faces that face the sensor: those of
+  // the axes whose slab the sensor lies outside of. Each such face is tested in turn, likeliest
+  // (largest apparent size) first: its entry distance is one divide, then the other two
+  // coordinates of the entry point must lie within the face. Entry distances are computed as
+  // the slab method does, (±h − o) · (1 / (axis · d)), so they are the same numbers.
+  const h0 = p[o + 12]!, h1 = p[o + 13]!, h2 = p[o + 14]!;
+  const o0 = p[o + 15]!, o1 = p[o + 16]!, o2 = p[o + 17]!;
+  const out0 = Math.abs(o0) - h0, out1 = Math.abs(o1) - h1, out2 = Math.abs(o2) - h2;
+  // Inside the box (or on it): no face faces the sensor, and a ray starting inside has no entry.
+  if (!(out0 > 0 || out1 > 0 || out2 > 0)) return 0;
+  const score0 = out0 > 0 ? out0 * h1 * h2 : -1, score1 = out1 > 0 ? out1 * h0 * h2 : -1, score2 = out2 > 0 ? out2 * h0 * h1 : -1;
+  const first = score0 >= score1 && score0 >= score2 ? 0 : score1 >= score2 ? 1 : 2;
+  const rest0 = first === 0 ? 1 : 0, rest1 = first === 2 ? 1 : 2;
+  const s0 = rest0 === 0 ? score0 : rest0 === 1 ? score1 : score2;
+  const s1 = rest1 === 1 ? score1 : score2;
+  const second = s0 >= s1 ? rest0 : rest1;
+  const third = second === rest0 ? rest1 : rest0;
   const ax = o + 3 + first * 3, bx = o + 3 + second * 3, cx = o + 3 + third * 3;
   const axx = p[ax]!, axy = p[ax + 1]!, axz = p[ax + 2]!, ha = p[o + 12 + first]!, oa = p[o + 15 + first]!;
   const bxx = p[bx]!, bxy = p[bx + 1]!, bxz = p[bx + 2]!, hb = p[o + 12 + second]!, ob = p[o + 15 + second]!;
   const cxx = p[cx]!, cxy = p[cx + 1]!, cxz = p[cx + 2]!, hc = p[o + 12 + third]!, oc = p[o + 15 + third]!;
+  // Entry offsets of the sensor-facing faces (NaN: that axis has none, its test never passes).
+  const ea = Math.abs(oa) > ha ? (oa > 0 ? ha - oa : -ha - oa) : NaN;
+  const eb = Math.abs(ob) > hb ? (ob > 0 ? hb - ob : -hb - ob) : NaN;
+  const ec = Math.abs(oc) > hc ? (oc > 0 ? hc - oc : -hc - oc) : NaN;
+  let wins = 0;
   for (let v = v0; v < v1; v++) {
     const rowEnd = v * width + u1;
     for (let i = v * width + u0; i < rowEnd; i++) {
       const j = i * 3;
       const dx = dirs[j]!, dy = dirs[j + 1]!, dz = dirs[j + 2]!;
-      // Slab test in the box's own frame.
-      const ia = 1 / (axx * dx + axy * dy + axz * dz);
-      let a = (-ha - oa) * ia, b = (ha - oa) * ia;
-      let tNear = a < b ? a : b;
-      let tFar = a < b ? b : a;
-      if (!(tNear < nearest[i]! && tFar > tMin)) continue;
-      const ib = 1 / (bxx * dx + bxy * dy + bxz * dz);
-      a = (-hb - ob) * ib;
-      b = (hb - ob) * ib;
-      if (a > b) { const s = a; a = b; b = s; }
-      if (a > tNear) tNear = a;
-      if (b < tFar) tFar = b;
-      const ic = 1 / (cxx * dx + cxy * dy + cxz * dz);
-      a = (-hc - oc) * ic;
-      b = (hc - oc) * ic;
-      if (a > b) { const s = a; a = b; b = s; }
-      if (a > tNear) tNear = a;
-      if (b < tFar) tFar = b;
-      if (!(tNear <= tFar && tNear > tMin && tNear < nearest[i]!)) continue;
-      nearest[i] = tNear;
+      const da = axx * dx + axy * dy + axz * dz;
+      let t = ea * (1 / da);
+      // The first face's entry is a lower bound on the hit: occluded rays stop here.
+      if (!(t < nearest[i]!)) continue;
+      const db = bxx * dx + bxy * dy + bxz * dz;
+      const dc = cxx * dx + cxy * dy + cxz * dz;
+      let pb = ob + t * db, pc = oc + t * dc;
+      if (!(t > tMin && pb <= hb && pb >= -hb && pc <= hc && pc >= -hc)) {
+        t = eb * (1 / db);
+        const pa = oa + t * da;
+        pc = oc + t * dc;
+        if (!(t > tMin && pa <= ha && pa >= -ha && pc <= hc && pc >= -hc)) {
+          t = ec * (1 / dc);
+          const qa = oa + t * da;
+          pb = ob + t * db;
+          if (!(t > tMin && qa <= ha && qa >= -ha && pb <= hb && pb >= -hb)) continue;
+        }
+        if (!(t < nearest[i]!)) continue;
+      }
+      nearest[i] = t;
       hit[i] = k;
       wins++;
     }
