@@ -20,3 +20,4 @@ export * from "./findings.ts";
 export * from "./validate.ts";
 export * from "./compare.ts";
 export * from "./consistency.ts";
+export * from "./qa.ts";

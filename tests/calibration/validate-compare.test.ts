@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { validateCalibration } from "../../calibration/validate.ts";
+import { calibrationQa } from "../../calibration/qa.ts";
 import { compareCalibrations } from "../../calibration/compare.ts";
 import { cameraInfoFromModel } from "../../calibration/io/camera-info.ts";
 import { composeTransforms, makeTransform } from "../../calibration/math/rigid.ts";
@@ -118,5 +119,22 @@ describe("compareCalibrations", () => {
     const d = cmp.extrinsics.find((e) => e.child === "head_optical")!;
     expect(d.translationMm).toBeLessThan(1e-9);
     expect(cmp.findings.some((f) => f.code === "extrinsic_restructured")).toBe(true);
+  });
+});
+
+describe("calibrationQa (episode flags)", () => {
+  it("flags missing, stale and /tf_static-inconsistent calibrations", () => {
+    expect(calibrationQa({ calibration: undefined, recordedAt: new Date(), maxAgeDays: 30 }).flags).toEqual(["calibration_missing"]);
+    const cal = sampleCalibration(); // created 2025-03-04
+    const head = cal.extrinsics.find((e) => e.child === "head_link")!;
+    const ok = calibrationQa({ calibration: cal, recordedAt: new Date("2025-03-10T00:00:00Z"), maxAgeDays: 30, tfStatic: [head] });
+    expect(ok.flags).toEqual([]);
+    const stale = calibrationQa({ calibration: cal, recordedAt: new Date("2025-06-10T00:00:00Z"), maxAgeDays: 30 });
+    expect(stale.flags).toEqual(["calibration_stale"]);
+    const moved = { ...head, ...makeTransform([head.translation[0]! + 0.01, head.translation[1]!, head.translation[2]!], head.rotation) };
+    const bad = calibrationQa({ calibration: cal, recordedAt: new Date("2025-03-10T00:00:00Z"), maxAgeDays: 30, tfStatic: [moved] });
+    expect(bad.flags).toEqual(["calibration_inconsistent"]);
+    expect(bad.findings.map((f) => f.code)).toEqual(["tf_static_mismatch"]);
+    expect(bad.findings[0]!.message).toMatch(/base_link → head_link differs from the calibration by 10\.00 mm/);
   });
 });

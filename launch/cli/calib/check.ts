@@ -3,14 +3,13 @@
 // fail the check.
 import {
   compareCalibrations,
+  compareWithTfStatic,
   depthAgreement,
   depthResiduals,
   errorStats,
   pixelGridPoints,
   reprojectionErrors,
-  rotationDifference,
   transformPoint,
-  translationDifference,
   TransformTree,
   validateCalibration,
   type CalibrationComparison,
@@ -245,23 +244,7 @@ export function checkRecording(input: RecordingCheckInput, options: CheckOptions
   }
 
   // /tf_static as published vs the calibration in force.
-  if (cal && (embedded || input.override) && data.tfStatic.length > 0) {
-    let calTree: TransformTree | undefined;
-    try {
-      calTree = new TransformTree(cal.extrinsics);
-    } catch {
-      calTree = undefined;
-    }
-    for (const t of data.tfStatic) {
-      if (!calTree?.canTransform(t.parent, t.child)) continue;
-      const c = calTree.lookup(t.parent, t.child);
-      const mm = translationDifference(t, c) * 1000;
-      const deg = (rotationDifference(t, c) * 180) / Math.PI;
-      if (mm > 1 || deg > 0.05) {
-        push(finding("error", "tf_static_mismatch", t.child, `/tf_static ${t.parent} → ${t.child} differs from the calibration by ${mm.toFixed(2)} mm and ${deg.toFixed(3)}°: the robot published one mounting and the episode records another`));
-      }
-    }
-  }
+  if (cal && (embedded || input.override)) for (const f of compareWithTfStatic(cal, data.tfStatic)) push(f);
 
   // camera_info in the recording vs the calibration's cameras.
   if (cal) {
