@@ -10,7 +10,9 @@
 //   fingertip tactile total pressure     vs  wrist force of the same side along the gripper's
 //                                            closing axis: the grip force leaks into it (finger
 //                                            squeeze imbalance); gives the wrist force a second,
-//                                            independent correction (averaged with the first)
+//                                            independent route
+//   wrist force along the closing axis   vs  the gripper joint's effort: a third route
+// A wrist force's correction is the median of its usable routes.
 //
 // SIGN CONVENTION. The reference is the joint-state stream (the arm controller, whose clock the
 // host is synced to). For every other stream the result is
@@ -429,13 +431,36 @@ export function estimateCrossModalOffsets(streams: readonly CrossModalStream[], 
     if (c.usable && tactileCorr === undefined && corrections[wrist.topic] !== undefined) corrections[s.topic] = corrections[wrist.topic]! + c.lagS * 1e9;
     if (c.usable && tactileCorr !== undefined) viaTactile.set(wrist.topic, [...(viaTactile.get(wrist.topic) ?? []), tactileCorr - c.lagS * 1e9]);
   }
-  // A wrist force with tactile-derived corrections: the two independent routes (arm inertia vs
-  // joints; grip edges via the pads) are averaged, the pads of a side counting once.
-  for (const [topic, list] of viaTactile) {
-    const mean = list.reduce((a, b) => a + b, 0) / list.length;
-    pairs.push({ topic, against: "tactile pads of its side", signal: "tactile correction − lag(wrist force → tactile)", estimates: [], lagS: mean / 1e9, usable: true });
-    const direct = corrections[topic];
-    corrections[topic] = direct === undefined ? mean : (direct + mean) / 2;
+  // Wrist force routes to the reference: (1) arm inertia vs joint positions (above), (2) grip
+  // edges via each pad of its side (tactile correction − lag), (3) the closing-axis force vs the
+  // gripper effort directly. Their errors are independent and each is off by up to ~1 ms in some
+  // episodes, so the correction is their median (mean of two; the pads of a side count once).
+  for (const s of streams) {
+    if (s.kind !== "wrench") continue;
+    const routes: number[] = [];
+    const direct = corrections[s.topic];
+    if (direct !== undefined) routes.push(direct);
+    const via = viaTactile.get(s.topic);
+    if (via !== undefined && via.length > 0) {
+      const mean = via.reduce((a, b) => a + b, 0) / via.length;
+      pairs.push({ topic: s.topic, against: "tactile pads of its side", signal: "tactile correction − lag(wrist force → tactile)", estimates: [], lagS: mean / 1e9, usable: true });
+      routes.push(mean);
+    }
+    const side = sideOf(s.source, s.frameId);
+    const effort = side === undefined ? undefined : gripEffort(side);
+    if (effort !== undefined && contactEdges(effort.v[0]!) >= 2) {
+      const f = forceSeries.get(s.topic)!;
+      const axis = opts.gripAxis;
+      const sig: Series = { t: f.t, v: [f.v[axis.axis]!.map((x) => axis.sign * x)] };
+      const estimates = correlate(effort, sig, 1, TUNING.tactile, opts);
+      const c = combine(estimates);
+      pairs.push({ topic: s.topic, against: reference.topic, signal: "d/dt wrist force along the closing axis vs d/dt gripper effort", estimates, ...c });
+      if (c.usable) routes.push(c.lagS * 1e9);
+    }
+    if (routes.length === 0) continue;
+    routes.sort((a, b) => a - b);
+    const m = routes.length >> 1;
+    corrections[s.topic] = routes.length % 2 === 1 ? routes[m]! : (routes[m - 1]! + routes[m]!) / 2;
   }
 
   return { referenceTopic: reference.topic, correctionsNs: corrections, pairs };
