@@ -192,15 +192,21 @@ export function capsulePieceRect(scene: CompiledScene, k: number, s0: number, s1
   return toPixels(rays, out);
 }
 
-const hullX = new Float64Array(9);
-const hullY = new Float64Array(9);
-const projX = new Float64Array(8);
-const projY = new Float64Array(8);
-const sortIdx = new Int32Array(8);
+const MAX_HULL_POINTS = 16;
+const hullX = new Float64Array(2 * MAX_HULL_POINTS + 1);
+const hullY = new Float64Array(2 * MAX_HULL_POINTS + 1);
+const projX = new Float64Array(MAX_HULL_POINTS);
+const projY = new Float64Array(MAX_HULL_POINTS);
+const sortIdx = new Int32Array(MAX_HULL_POINTS);
+const prism = new Float64Array(3 * MAX_HULL_POINTS);
+/** Octagon circumscribing the unit circle: vertex radius 1 / cos(π/8). */
+const OCT_R = 1 / Math.cos(Math.PI / 8);
+const OCT_COS = Float64Array.from({ length: 8 }, (_, q) => Math.cos((q + 0.5) * (Math.PI / 4)));
+const OCT_SIN = Float64Array.from({ length: 8 }, (_, q) => Math.sin((q + 0.5) * (Math.PI / 4)));
 
 /**
  * Per pixel row of `rect` (primitive k's screen rectangle), the columns [start[v], end[v]) that
- * can see a box, or a capsule through its bounding box: the rows of the convex hull of the
+ * can see a box, or a capsule through the octagonal prism around it: the rows of the convex hull of the
  * projected corners, mapped to pixels as toPixels does, so a diagonal box or arm link is cast
  * over its silhouette rather than its rectangle. Conservative. Returns false (spans not set)
  * for other kinds, or when a corner lies nearer than zClip.
@@ -209,6 +215,8 @@ export function rowSpans(scene: CompiledScene, k: number, rays: CameraRays, zCli
   const p = scene.params;
   const o = k * STRIDE;
   const kind = scene.kinds[k];
+  let np = 8;
+  let pts: Float64Array = corner;
   if (kind === KIND_BOX) setCorners(p[o]!, p[o + 1]!, p[o + 2]!, p, o + 3, p[o + 12]!, o + 6, p[o + 13]!, o + 9, p[o + 14]!);
   else if (kind === KIND_CAPSULE) {
     const r = p[o + 6]!;
@@ -229,24 +237,31 @@ export function rowSpans(scene: CompiledScene, k: number, rays: CameraRays, zCli
     qy /= ql;
     qz /= ql;
     const sx = ey * qz - ez * qy, sy = ez * qx - ex * qz, sz = ex * qy - ey * qx;
-    const half = len / 2 + r;
-    const cx = p[o]! + bax / 2, cy = p[o + 1]! + bay / 2, cz = p[o + 2]! + baz / 2;
-    for (let i = 0; i < 8; i++) {
-      const sa = i & 1 ? half : -half, sb = i & 2 ? r : -r, sc = i & 4 ? r : -r;
-      corner[i * 3] = cx + sa * ex + sb * qx + sc * sx;
-      corner[i * 3 + 1] = cy + sa * ey + sb * qy + sc * sy;
-      corner[i * 3 + 2] = cz + sa * ez + sb * qz + sc * sz;
+    // The prism from a − r·e to b + r·e over the octagon around the circle of radius r holds
+    // both end spheres and the cylinder between them. (Slightly enlarged against rounding.)
+    const ro = r * OCT_R * (1 + 1e-9) + 1e-12, re = r * (1 + 1e-9) + 1e-12;
+    for (let end = 0; end < 2; end++) {
+      const cx = p[o]! + (end ? bax + re * ex : -re * ex), cy = p[o + 1]! + (end ? bay + re * ey : -re * ey), cz = p[o + 2]! + (end ? baz + re * ez : -re * ez);
+      for (let q = 0; q < 8; q++) {
+        const ca = OCT_COS[q]! * ro, sa = OCT_SIN[q]! * ro;
+        const at = (end * 8 + q) * 3;
+        prism[at] = cx + ca * qx + sa * sx;
+        prism[at + 1] = cy + ca * qy + sa * sy;
+        prism[at + 2] = cz + ca * qz + sa * sz;
+      }
     }
+    np = 16;
+    pts = prism;
   } else return false;
-  for (let i = 0; i < 8; i++) {
-    const z = corner[i * 3 + 2]!;
+  for (let i = 0; i < np; i++) {
+    const z = pts[i * 3 + 2]!;
     if (!(z > zClip)) return false;
-    projX[i] = corner[i * 3]! / z;
-    projY[i] = corner[i * 3 + 1]! / z;
+    projX[i] = pts[i * 3]! / z;
+    projY[i] = pts[i * 3 + 1]! / z;
     sortIdx[i] = i;
   }
-  // Convex hull (Andrew's monotone chain) of the 8 projected corners.
-  for (let a = 1; a < 8; a++) {
+  // Convex hull (Andrew's monotone chain) of the projected corners.
+  for (let a = 1; a < np; a++) {
     const v = sortIdx[a]!;
     let b = a - 1;
     while (b >= 0 && (projX[sortIdx[b]!]! > projX[v]! || (projX[sortIdx[b]!]! === projX[v]! && projY[sortIdx[b]!]! > projY[v]!))) {
@@ -258,8 +273,8 @@ export function rowSpans(scene: CompiledScene, k: number, rays: CameraRays, zCli
   let h = 0;
   for (let pass = 0; pass < 2; pass++) {
     const base = h;
-    for (let q = 0; q < 8; q++) {
-      const v = sortIdx[pass === 0 ? q : 7 - q]!;
+    for (let q = 0; q < np; q++) {
+      const v = sortIdx[pass === 0 ? q : np - 1 - q]!;
       const x = projX[v]!, y = projY[v]!;
       while (h >= base + 2 && (hullX[h - 1]! - hullX[h - 2]!) * (y - hullY[h - 2]!) - (hullY[h - 1]! - hullY[h - 2]!) * (x - hullX[h - 2]!) <= 0) h--;
       hullX[h] = x;
