@@ -50,6 +50,7 @@ options:
   --calibration FILE      calibration in force (teledemo calibration YAML/JSON)  [the profile's nominal one]
   --compression none|zstd chunk compression                                          [none]
   --chunk-size BYTES      target chunk size                                          [4MB]
+  --no-chunk-crc          skip the per-chunk CRC-32 (faster; recovery then cannot detect bit rot)
   --max-file-size SIZE    split an episode into files of about this size (like rosbag2)
   --max-file-duration S   split an episode into files spanning at most S seconds
   --flush-interval MS     write + fsync period                                       [500]
@@ -101,6 +102,7 @@ export const recordCommand: Command = {
       "reject-under-rate": { type: "boolean", default: false },
       "control-port": { type: "string" },
       "chunk-size": { type: "string" },
+      "no-chunk-crc": { type: "boolean", default: false },
       "max-file-size": { type: "string" },
       "max-file-duration": { type: "string" },
       "flush-interval": { type: "string" },
@@ -194,6 +196,7 @@ export const recordCommand: Command = {
       resetTimeS,
       compression,
       ...(chunkSize === undefined ? {} : { chunkSize }),
+      chunkCrc: !values["no-chunk-crc"],
       ...(maxFileBytes === undefined ? {} : { maxFileBytes }),
       ...(maxFileDurationS === undefined ? {} : { maxFileDurationS }),
       flushIntervalMs,

@@ -30,6 +30,7 @@ export interface ControllerOptions {
   resetTimeS: number;
   compression: ChunkCompression;
   chunkSize?: number;
+  chunkCrc?: boolean;
   flushIntervalMs: number;
   /** Refuse to start an episode with less free space than this in the library, bytes. */
   minFreeBytes: number;
@@ -162,6 +163,7 @@ export class EpisodeController {
           libraryDir: this.options.libraryDir,
           compression: this.options.compression,
           ...(this.options.chunkSize === undefined ? {} : { chunkSize: this.options.chunkSize }),
+          ...(this.options.chunkCrc === undefined ? {} : { chunkCrc: this.options.chunkCrc }),
           flushIntervalMs: this.options.flushIntervalMs,
           ...(this.options.failAfterBytes === undefined ? {} : { failAfterBytes: this.options.failAfterBytes }),
           onWriteError: (err) => this.options.log(`recorder: write failed: ${err.message}`),

@@ -18,6 +18,8 @@ export interface EpisodeWriterOptions {
   facts: EpisodeFacts;
   compression: ChunkCompression;
   chunkSize?: number;
+  /** CRC-32 per chunk (default true). */
+  chunkCrc?: boolean;
   /** How often buffered data is written and fsynced, ms (crash safety). */
   flushIntervalMs: number;
   /** Start a new file once the current one reaches this size, bytes. */
@@ -282,6 +284,7 @@ async function openStorage(dir: string, index: number, options: EpisodeWriterOpt
   return McapStorage.open(join(dir, episodeFileName(index)), {
     compression: options.compression,
     ...(options.chunkSize === undefined ? {} : { chunkSize: options.chunkSize }),
+    ...(options.chunkCrc === undefined ? {} : { chunkCrc: options.chunkCrc }),
     library: `teledemo ${options.facts.build.version}`,
     ...(options.failAfterBytes === undefined ? {} : { failAfterBytes: options.failAfterBytes }),
   });

@@ -42,8 +42,8 @@ const totalBytes = setBytes * REPEAT;
 const totalMsgs = messages.length * REPEAT;
 console.log(`${messages.length} messages, ${(setBytes / 1e6).toFixed(1)} MB per set; ${REPEAT} sets per run = ${(totalBytes / 1e6).toFixed(0)} MB, ${totalMsgs} messages`);
 
-async function ours(path: string): Promise<void> {
-  const storage = await McapStorage.open(path, { compression: "none", library: "teledemo bench" });
+async function ours(path: string, chunkCrc = true): Promise<void> {
+  const storage = await McapStorage.open(path, { compression: "none", library: "teledemo bench", chunkCrc });
   for (const { topic, type } of topics) storage.createTopic({ name: topic, type, schemaText: "", offeredQos: [] });
   const flush = setInterval(() => void storage.flush(), 500);
   for (let r = 0; r < REPEAT; r++) {
@@ -113,10 +113,11 @@ async function time(name: string, fn: (path: string) => Promise<void>, run: numb
   return s;
 }
 
-const results: Record<string, number[]> = { recorder: [], bare: [], plain: [] };
+const results: Record<string, number[]> = { recorder: [], noCrc: [], bare: [], plain: [] };
 for (let run = 0; run < RUNS; run++) {
   // interleaved, so drifts in disk speed hit all three alike
   results.recorder!.push(await time("recorder", ours, run));
+  results.noCrc!.push(await time("recorder-nocrc", (p) => ours(p, false), run));
   results.bare!.push(await time("bare", bare, run));
   results.plain!.push(await time("plain", plain, run));
 }
@@ -124,8 +125,10 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const rec = median(results.recorder!);
 const bareS = median(results.bare!);
 const plainS = median(results.plain!);
+const noCrcS = median(results.noCrc!);
 console.log(`\nmedian of ${RUNS} runs, each ${(totalBytes / 1e6).toFixed(0)} MB / ${totalMsgs} messages, ending with fsync:`);
 console.log(`  recorder writer   ${(totalBytes / rec / 1e6).toFixed(0).padStart(6)} MB/s  ${(totalMsgs / rec).toFixed(0).padStart(8)} msg/s  (${rec.toFixed(2)} s)`);
+console.log(`  … without chunk CRC ${(totalBytes / noCrcS / 1e6).toFixed(0).padStart(6)} MB/s  ${(totalMsgs / noCrcS).toFixed(0).padStart(8)} msg/s  (${noCrcS.toFixed(2)} s)`);
 console.log(`  bare @mcap/core   ${(totalBytes / bareS / 1e6).toFixed(0).padStart(6)} MB/s  ${(totalMsgs / bareS).toFixed(0).padStart(8)} msg/s  (${bareS.toFixed(2)} s)`);
 console.log(`  plain file write  ${(totalBytes / plainS / 1e6).toFixed(0).padStart(6)} MB/s  (${plainS.toFixed(2)} s)`);
 console.log(`  recorder / bare @mcap/core time: ${(rec / bareS).toFixed(2)}×   (goal ≤ 1.15×)`);
