@@ -1,8 +1,10 @@
 // `teledemo calib`: import, show and check rig calibrations (files, episodes, rosbag2 bags), and
 // run the hand-eye and intrinsics solvers on pose / corner files. Glue only: the model, I/O,
 // solvers and checks live in calibration/; recordings are read with the recorder's scanner.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { EPISODE_FILE, EPISODE_SIDECAR } from "../../recorder/episode/layout.ts";
+import { renderTable } from "./table.ts";
 import { parse as parseYaml } from "yaml";
 import {
   calibrateIntrinsics,
@@ -45,11 +47,12 @@ subcommands:
       camera_info). Several inputs merge (later cameras and frames win). Prints YAML unless --out.
   show <file|episode> [--json]
       Cameras (size, fx fy cx cy, model, D), frame tree, time offsets, provenance and age.
-  check <episode|bag|mcap|calibration> [options]
+  check <episode|library|bag|mcap|calibration> [options]
       Every sensor frame reachable from base_link (calibration + /tf_static + /tf + URDF);
       camera_info consistent with the calibration; /tf_static consistent with it; LiDAR points
       projected into each camera vs the simulator's truth (simulated episodes, px) and into depth
       cameras vs the measured depth (any robot); calibration age.
+      On an episode library: every episode, one line each.
       Exit 0: passes; 1: findings that fail it; 2: bad input.
         --calibration FILE     check the recording against this calibration instead of its own
         --reference FILE       compare with another calibration (file or recording)
@@ -73,6 +76,18 @@ subcommands:
 `;
 
 const SUBCOMMANDS = ["import", "show", "check", "handeye", "intrinsics"] as const;
+
+/** The episode folders of a library (a folder of episode folders); undefined if `path` is not one. */
+function libraryEpisodes(path: string): string[] | undefined {
+  if (!existsSync(path) || !statSync(path).isDirectory()) return undefined;
+  if (existsSync(join(path, EPISODE_FILE)) || existsSync(join(path, EPISODE_SIDECAR)) || existsSync(join(path, "metadata.yaml"))) return undefined;
+  const entries = readdirSync(path, { withFileTypes: true });
+  if (entries.some((e) => e.isFile() && e.name.endsWith(".mcap"))) return undefined;
+  return entries
+    .filter((e) => e.isDirectory() && (existsSync(join(path, e.name, EPISODE_FILE)) || existsSync(join(path, e.name, EPISODE_SIDECAR))))
+    .map((e) => join(path, e.name))
+    .sort();
+}
 
 function write(path: string, text: string): void {
   try {
@@ -177,6 +192,33 @@ async function runCheck(argv: string[], ctx: CommandContext): Promise<number> {
     const u = await loadInput(values.urdf);
     if (u.kind !== "urdf") throw new UsageError(`--urdf ${values.urdf}: not a URDF`);
     options.extraEdges = urdfEdges(u.urdfJoints ?? []);
+  }
+  const episodes = libraryEpisodes(positionals[0]!);
+  if (episodes) {
+    if (episodes.length === 0) throw new UsageError(`${positionals[0]}: no episodes, no MCAP files and no rosbag2 metadata.yaml in this folder`);
+    const override = values.calibration ? await loadInput(values.calibration) : undefined;
+    const reports = [];
+    for (const dir of episodes) {
+      const input = await loadInput(dir, { allowEmpty: true });
+      reports.push(checkRecording({ data: input.recording!, ...(override ? { override: { path: values.calibration!, calibration: override.calibration } } : {}) }, options));
+    }
+    const ok = reports.every((r) => r.ok);
+    if (values.json) ctx.stdout(toJson({ kind: "library", path: positionals[0], ok, episodes: reports }));
+    else {
+      const rows = reports.map((r) => {
+        const errors = r.findings.filter((f) => f.severity === "error");
+        return { episode: basename(r.target), result: r.ok ? "PASS" : "FAIL", errors: String(errors.length), first: errors[0]?.message ?? (r.missing.length ? `missing ${r.missing.join(", ")}` : "") };
+      });
+      ctx.stdout(
+        renderTable(rows, [
+          { title: "episode", value: (r) => r.episode },
+          { title: "result", value: (r) => r.result },
+          { title: "errors", value: (r) => r.errors, align: "right" },
+          { title: "first error", value: (r) => (r.first.length > 110 ? `${r.first.slice(0, 107)}...` : r.first) },
+        ]) + `${reports.filter((r) => !r.ok).length} of ${reports.length} episode(s) fail; 'teledemo calib check <episode>' for details\n`,
+      );
+    }
+    return ok ? 0 : 1;
   }
   const target = await loadInput(positionals[0]!, { allowEmpty: true, ...(values.frame ? { frame: values.frame } : {}) });
   let report;

@@ -162,6 +162,18 @@ describe("teledemo calib check on a simulated episode", () => {
     expect(fixed.code, fixed.stdout).toBe(0);
   });
 
+  it("checks a whole library, one line per episode", async () => {
+    const good = await runInProcess(["calib", "check", join(tmp.dir, "lib")]);
+    expect(good.code, good.stdout).toBe(0);
+    expect(good.stdout).toMatch(/PASS\s+0/);
+    const bad = await runInProcess(["calib", "check", join(tmp.dir, "lib-wrong"), "--json"]);
+    expect(bad.code).toBe(1);
+    const report = JSON.parse(bad.stdout) as { kind: string; ok: boolean; episodes: CheckReport[] };
+    expect(report.kind).toBe("library");
+    expect(report.episodes).toHaveLength(1);
+    expect(report.episodes[0]!.ok).toBe(false);
+  });
+
   it("time offsets stated by a calibration are checked against the simulator's clocks", async () => {
     const good = parseCalibration(serializeCalibrationYaml(imported));
     good.timeOffsetsNs = { head_camera: 23_500_000n, lidar: -8_400_000n };
