@@ -7,7 +7,7 @@ import type { Rgb, SceneGeometry, Vec3 } from "../types.ts";
 import { cameraRays, type CameraIntrinsics, type CameraRays } from "./camera-rays.ts";
 import { CompiledScene, KIND_BOX, KIND_CAPSULE, KIND_PLANE, MAT_STRIDE, STRIDE } from "./compiled-scene.ts";
 import { ImageNoise } from "./noise.ts";
-import { invertRigid, poseToMatrix, sameMatrix, type SensorPose } from "./pose-matrix.ts";
+import { invertRigid, poseToMatrix, type SensorPose } from "./pose-matrix.ts";
 import { DirtyRects, RowIntervals } from "./dirty-rects.ts";
 import { castAndShadePlane, planeInteriorTiles } from "./plane-fast-path.ts";
 import { castRect } from "./ray-cast.ts";
@@ -61,8 +61,12 @@ export function createCameraRenderer(spec: CameraRenderSpec, options: CameraRend
 }
 
 interface StaticLayer {
-  pose: Float64Array;
-  key: string;
+  /** What the layer was made from: the static primitives in the sensor frame, and the light. */
+  count: number;
+  kinds: Uint8Array;
+  params: Float64Array;
+  mats: Float64Array;
+  light: Float64Array;
   nearest: Float32Array;
   ids: Int16Array;
   rgb: Uint8Array;
@@ -274,9 +278,11 @@ class RayCastCamera implements CameraRenderer {
 
   /** The static layer for this pose and static scene, rebuilt when either changed. */
   private staticLayer(scene: SceneGeometry, staticCount: number): StaticLayer {
-    const key = JSON.stringify(scene.static);
+    // The layer depends only on the compiled static primitives (already in the sensor frame, so
+    // the pose is in them) and the light: equal numbers, equal layer. No string keys per frame.
     const cached = this.layer;
-    if (cached && cached.key === key && sameMatrix(cached.pose, this.baseTSensor)) return cached;
+    if (cached && this.sameStatic(cached, staticCount)) return cached;
+    const c = this.compiled;
     const n = this.width * this.height;
     this.nearest.set(this.nearestInit);
     this.ids.fill(-1);
@@ -286,8 +292,11 @@ class RayCastCamera implements CameraRenderer {
     layerNearest.set(this.nearest);
     layerIds.set(this.ids);
     const layer: StaticLayer = {
-      pose: Float64Array.from(this.baseTSensor),
-      key,
+      count: staticCount,
+      kinds: c.kinds.slice(0, staticCount),
+      params: c.params.slice(0, staticCount * STRIDE),
+      mats: c.mats.slice(0, staticCount * MAT_STRIDE),
+      light: Float64Array.from(this.light),
       nearest: layerNearest,
       ids: layerIds,
       rgb: new Uint8Array(n * 3),
@@ -297,6 +306,16 @@ class RayCastCamera implements CameraRenderer {
     this.layer = layer;
     this.dirtyRows.clear();
     return layer;
+  }
+
+  private sameStatic(layer: StaticLayer, staticCount: number): boolean {
+    if (layer.count !== staticCount) return false;
+    const c = this.compiled;
+    for (let i = 0; i < 3; i++) if (layer.light[i] !== this.light[i]) return false;
+    for (let i = 0; i < staticCount; i++) if (layer.kinds[i] !== c.kinds[i]) return false;
+    for (let i = 0, e = staticCount * STRIDE; i < e; i++) if (!Object.is(layer.params[i], c.params[i])) return false;
+    for (let i = 0, e = staticCount * MAT_STRIDE; i < e; i++) if (!Object.is(layer.mats[i], c.mats[i])) return false;
+    return true;
   }
 
   /**
