@@ -121,13 +121,18 @@ export function castAndShadePlane(
 ): void {
   const pc = s.planeColours;
   const words = wordsOf(rgb);
+  // Each tile's mode, once per frame.
+  const tiles = interior.length;
+  if (modes.length < tiles) modes = new Uint8Array(tiles);
+  const needDepth = depth !== undefined || rgb === undefined;
+  for (let t = 0; t < tiles; t++) modes[t] = tileMode(interior, touched, t, needDepth);
   for (let v = v0; v < v1; v++) {
     const tileRow = ((v / TILE) | 0) * tilesX;
     // Runs of tiles of one mode, one call each.
     for (let a = u0; a < u1; ) {
-      const mode = tileMode(interior, touched, tileRow + ((a / TILE) | 0), depth !== undefined || rgb === undefined);
+      const mode = modes[tileRow + ((a / TILE) | 0)]!;
       let b = Math.min(u1, ((a / TILE) | 0) * TILE + TILE);
-      while (b < u1 && tileMode(interior, touched, tileRow + ((b / TILE) | 0), depth !== undefined || rgb === undefined) === mode) b = Math.min(u1, b + TILE);
+      while (b < u1 && modes[tileRow + ((b / TILE) | 0)] === mode) b = Math.min(u1, b + TILE);
       const i0 = v * width + a, i1 = v * width + b;
       if (mode === MODE_CHECKED) planeSpanChecked(s, k, i0, i1, tMin, rgb, depth, miss, tileRow, v * width);
       else if (mode === MODE_TESTED) planeSpanInside(s, k, i0, i1, tMin, rgb, depth);
@@ -140,6 +145,8 @@ export function castAndShadePlane(
     }
   }
 }
+
+let modes = new Uint8Array(0);
 
 const MODE_CHECKED = 0;
 const MODE_TESTED = 1;

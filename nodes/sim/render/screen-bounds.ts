@@ -199,6 +199,9 @@ const projX = new Float64Array(MAX_HULL_POINTS);
 const projY = new Float64Array(MAX_HULL_POINTS);
 const sortIdx = new Int32Array(MAX_HULL_POINTS);
 const prism = new Float64Array(3 * MAX_HULL_POINTS);
+const edgeLo = new Float64Array(2 * MAX_HULL_POINTS);
+const edgeHi = new Float64Array(2 * MAX_HULL_POINTS);
+const edgeSlope = new Float64Array(2 * MAX_HULL_POINTS);
 /** Octagon circumscribing the unit circle: vertex radius 1 / cos(π/8). */
 const OCT_R = 1 / Math.cos(Math.PI / 8);
 const OCT_COS = Float64Array.from({ length: 8 }, (_, q) => Math.cos((q + 0.5) * (Math.PI / 4)));
@@ -286,20 +289,31 @@ export function rowSpans(scene: CompiledScene, k: number, rays: CameraRays, zCli
   if (h < 3) return false;
   hullX[h] = hullX[0]!;
   hullY[h] = hullY[0]!;
+  // Per edge: its y range and dx/dy (x is linear in y along an edge, so over a row's y band its
+  // extremes are at the clipped ends).
+  for (let e = 0; e < h; e++) {
+    const ay = hullY[e]!, by = hullY[e + 1]!;
+    edgeLo[e] = Math.min(ay, by);
+    edgeHi[e] = Math.max(ay, by);
+    edgeSlope[e] = ay !== by ? (hullX[e + 1]! - hullX[e]!) / (by - ay) : 0;
+  }
   const pad = 1e-7;
   for (let v = rect.v0; v < rect.v1; v++) {
     const y0 = rays.rowMinY[v]!, y1 = rays.rowMaxY[v]!;
     let xa = Infinity, xb = -Infinity;
     for (let e = 0; e < h; e++) {
-      const ax = hullX[e]!, ay = hullY[e]!, bx = hullX[e + 1]!, by = hullY[e + 1]!;
-      if ((ay < y0 && by < y0) || (ay > y1 && by > y1)) continue;
-      let t0 = 0, t1 = 1;
-      if (ay !== by) {
-        const ta = (y0 - ay) / (by - ay), tb = (y1 - ay) / (by - ay);
-        t0 = Math.max(0, Math.min(ta, tb));
-        t1 = Math.min(1, Math.max(ta, tb));
+      const lo = edgeLo[e]!, hi = edgeHi[e]!;
+      if (hi < y0 || lo > y1) continue;
+      const ax = hullX[e]!, ay = hullY[e]!;
+      let x0: number, x1: number;
+      if (lo === hi) {
+        x0 = ax;
+        x1 = hullX[e + 1]!;
+      } else {
+        const k = edgeSlope[e]!;
+        x0 = ax + ((y0 > lo ? y0 : lo) - ay) * k;
+        x1 = ax + ((y1 < hi ? y1 : hi) - ay) * k;
       }
-      const x0 = ax + t0 * (bx - ax), x1 = ax + t1 * (bx - ax);
       if (x0 < xa) xa = x0;
       if (x0 > xb) xb = x0;
       if (x1 < xa) xa = x1;
