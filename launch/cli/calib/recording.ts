@@ -257,7 +257,7 @@ class ScanState {
   /** Previous and latest depth frame per depth topic. */
   private readonly depthPrev = new Map<string, DepthFrame>();
   private readonly depthLast = new Map<string, DepthFrame>();
-  private readonly pending: LidarSweep[] = [];
+  private pending: LidarSweep[] = [];
   /** Image topics whose first message was not a depth image: never decoded again. */
   private readonly plainImageTopics = new Set<string>();
   private sweepIndex = 0;
@@ -486,8 +486,12 @@ class ScanState {
     this.pending.push(sweep);
     const kept = this.data.lidar.length + this.pending.length;
     if (kept > MAX_SWEEPS) {
+      // Keep every other sweep of the whole sample (settled and still waiting for depth alike).
       this.sweepStride *= 2;
-      this.data.lidar = this.data.lidar.filter((_, i) => i % 2 === 0);
+      const all = [...this.data.lidar.map((x) => ({ x, settled: true })), ...this.pending.map((x) => ({ x, settled: false }))].sort((a, b) => (a.x.logTimeNs < b.x.logTimeNs ? -1 : 1));
+      const keep = all.filter((_, i) => i % 2 === 0);
+      this.data.lidar = keep.filter((k) => k.settled).map((k) => k.x);
+      this.pending = keep.filter((k) => !k.settled).map((k) => k.x);
     }
   }
 
