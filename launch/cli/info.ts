@@ -4,7 +4,7 @@ import { parseCommandArgs } from "./args.ts";
 import { type Command, UsageError } from "./command.ts";
 import { fixed, renderTable } from "./table.ts";
 
-const USAGE = `usage: teledemo info <episode-dir | file.mcap | bag-dir | library-dir> [--json]
+const USAGE = `usage: teledemo info <episode-dir | file.mcap | bag-dir | library-dir> [--verify] [--json]
 
 Shows duration, per-topic type / message count / rate, metadata (task, operator, robot, outcome,
 flags), whether calibration is recorded, and the file's health. Reads indexed files through their
@@ -13,6 +13,7 @@ report says so. A rosbag2 bag folder (metadata.yaml) is read as one recording ev
 split over several files. A library folder lists its episodes.
 
 options:
+  --verify  also read every record of indexed files (chunk CRCs, counts vs statistics)
   --json    one JSON object instead of text
 `;
 
@@ -21,11 +22,11 @@ export const infoCommand: Command = {
   summary: "describe an episode, MCAP file, rosbag2 bag or episode library",
   usage: USAGE,
   async run(argv, ctx) {
-    const { values, positionals } = parseCommandArgs(argv, { json: { type: "boolean", default: false } }, true);
+    const { values, positionals } = parseCommandArgs(argv, { json: { type: "boolean", default: false }, verify: { type: "boolean", default: false } }, true);
     if (positionals.length !== 1) throw new UsageError(`expected one path (an episode folder, an .mcap file, a bag folder or a library), got ${positionals.length}`);
     let report: RecordingReport | LibraryReport;
     try {
-      report = await inspectPath(positionals[0] as string);
+      report = await inspectPath(positionals[0] as string, { verify: values.verify });
     } catch (err) {
       if (err instanceof InfoError) throw new Error(err.message);
       throw new Error(`${positionals[0]}: ${(err as Error).message}`);
@@ -76,7 +77,11 @@ export function renderRecording(r: RecordingReport): string {
   const health = r.health === "ok" ? "ok (indexed)" : r.health;
   out.push(`health      ${health}`);
   for (const f of r.files) {
-    if (f.health === "ok") continue;
+    const verified = f.healthDetail.filter((l) => l.startsWith("verified"));
+    if (f.health === "ok") {
+      for (const line of verified) out.push(`  ${f.path.split("/").pop()}: ${line}`);
+      continue;
+    }
     out.push(`  ${f.path.split("/").pop()}: ${f.health}`);
     for (const line of f.healthDetail) out.push(`    ${line}`);
   }

@@ -55,10 +55,16 @@ export const recoverCommand: Command = {
     const lost = report.droppedBytes > 0 || report.droppedChunks.length > 0;
     const lines = [
       `recovered ${report.input} → ${report.output}`,
-      report.inputWasComplete ? `the input was already complete; the copy is equivalent` : `the input was ${report.droppedBytes > 0 ? "cut short" : "missing its summary"}`,
+      report.inputWasComplete
+        ? `the input was already complete; the copy is equivalent`
+        : report.droppedBytes > 0
+          ? "the input was cut short"
+          : report.inputHadFooter
+            ? "the input was closed but some of its chunks are corrupt"
+            : "the input was missing its summary",
       `kept      ${report.messages} messages on ${report.topics.length} topics, ${report.metadataRecords} metadata records, ${report.attachments} attachments`,
       `lost      ${lost ? `${report.droppedBytes} bytes of incomplete tail${report.droppedChunks.length > 0 ? `, ${report.droppedChunks.length} corrupt chunks` : ""}` : "nothing"}`,
-      `last message kept at ${report.lastMessageNs === undefined ? "-" : new Date(Number(report.lastMessageNs / 1_000_000n)).toISOString()} (log time); anything recorded after it is gone`,
+      `last message kept at ${report.lastMessageNs === undefined ? "-" : new Date(Number(report.lastMessageNs / 1_000_000n)).toISOString()} (log time)${report.droppedBytes > 0 ? "; anything recorded after it is gone" : ""}`,
       ...report.problems.map((p) => `  ${p}`),
     ];
     ctx.stdout(`${lines.join("\n")}\n`);

@@ -12,7 +12,12 @@ import { parse as parseYaml } from "yaml";
 import { McapFormatError, scanMcap } from "../mcap/scan.ts";
 import { EPISODE_FILE, EPISODE_SIDECAR, EPISODE_METADATA, readSidecar, type EpisodeSidecar } from "../episode/layout.ts";
 
-export type FileHealth = "ok" | "unindexed" | "truncated";
+export type FileHealth = "ok" | "unindexed" | "truncated" | "corrupt";
+
+export interface InspectOptions {
+  /** Also read every record of indexed files: chunk CRCs, counts against the statistics. */
+  verify?: boolean;
+}
 
 export interface TopicReport {
   topic: string;
@@ -77,7 +82,10 @@ export class InfoError extends Error {}
 
 const CALIBRATION_SCHEMAS = new Set(["foxglove.CameraCalibration", "foxglove.FrameTransforms", "foxglove.FrameTransform"]);
 
-export async function inspectPath(path: string): Promise<RecordingReport | LibraryReport> {
+let verifyAll = false;
+
+export async function inspectPath(path: string, options: InspectOptions = {}): Promise<RecordingReport | LibraryReport> {
+  verifyAll = options.verify === true;
   const full = resolve(path);
   if (!existsSync(full)) throw new InfoError(`${path}: no such file or directory`);
   const st = statSync(full);
@@ -153,7 +161,8 @@ function recording(kind: RecordingReport["kind"], path: string, files: FileRepor
   }
   const durationS = start === undefined || end === undefined ? 0 : Number(end - start) / 1e9;
   const topics = [...merged.values()].map((t) => ({ ...t, rateHz: rate(t.messageCount, durationS) })).sort((a, b) => a.topic.localeCompare(b.topic));
-  const health: FileHealth = files.some((f) => f.health === "truncated") ? "truncated" : files.some((f) => f.health === "unindexed") ? "unindexed" : "ok";
+  const order: FileHealth[] = ["corrupt", "truncated", "unindexed"];
+  const health: FileHealth = order.find((h) => files.some((f) => f.health === h)) ?? "ok";
   const episodeText = [...files].reverse().map((f) => f.metadata[EPISODE_METADATA]).find((m) => m !== undefined);
   const episode = episodeText === undefined ? undefined : parseEpisodeRecord(episodeText);
   const flags = Array.isArray(episode?.flags) ? (episode.flags as string[]) : [];
@@ -211,7 +220,11 @@ export async function inspectFile(path: string): Promise<FileReport> {
     } catch (err) {
       indexError = (err as Error).message;
     }
-    if (reader !== undefined) return await fromIndex(path, size, reader);
+    if (reader !== undefined) {
+      const report = await fromIndex(path, size, reader);
+      if (verifyAll) await verify(report);
+      return report;
+    }
   } finally {
     await handle.close();
   }
@@ -345,6 +358,19 @@ async function fromScan(path: string, indexError: string): Promise<FileReport> {
     attachments,
     calibration: calibrationOf(topics, attachments),
   };
+}
+
+/** Reads every record of an indexed file and checks it against its summary. */
+async function verify(report: FileReport): Promise<void> {
+  const scan = await scanMcap(report.path);
+  const problems = [...scan.problems];
+  if (scan.messageCount !== report.messageCount) problems.push(`the statistics say ${report.messageCount} messages, the file holds ${scan.messageCount} readable ones`);
+  if (problems.length === 0) {
+    report.healthDetail.push(`verified: ${scan.chunks} chunks read${scan.chunks > 0 ? " and CRC-checked" : ""}, ${scan.messageCount} messages as the statistics say`);
+    return;
+  }
+  report.health = "corrupt";
+  report.healthDetail.push(...problems.map((p) => `verify: ${p}`), "'teledemo recover' writes a copy with every readable record");
 }
 
 function calibrationOf(topics: TopicReport[], attachments: FileReport["attachments"]): FileReport["calibration"] {

@@ -36,6 +36,8 @@ export interface RecoverReport {
   attachments: number;
   /** The input was already complete (summary and footer present). */
   inputWasComplete: boolean;
+  /** The input ended with a footer (it was closed), whatever else was wrong with it. */
+  inputHadFooter: boolean;
   problems: string[];
 }
 
@@ -118,6 +120,7 @@ export async function recoverMcap(input: string, options: RecoverOptions = {}): 
     metadataRecords: report.metadataCount,
     attachments: report.attachmentCount,
     inputWasComplete,
+    inputHadFooter: report.hasFooter,
     problems: report.problems,
   };
 }

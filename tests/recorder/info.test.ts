@@ -125,6 +125,32 @@ describe("bad input", () => {
     expect([0, 1]).toContain(r.code);
   });
 
+  it("info --verify finds a chunk that fails its CRC; recover keeps every other chunk", async () => {
+    const { McapStorage } = await import("../../recorder/storage/mcap-storage.ts");
+    const { readFileSync } = await import("node:fs");
+    const path = join(tmp.dir, "rot.mcap");
+    const storage = await McapStorage.open(path, { compression: "none", library: "t", chunkSize: 64 * 1024 });
+    storage.createTopic({ name: "/a", type: "std_msgs/msg/String", schemaText: "string data\n", offeredQos: [] });
+    for (let i = 0; i < 400; i++) storage.write("/a", new Uint8Array(1000).fill(i & 0xff), BigInt(i), BigInt(i));
+    await storage.close();
+    const bytes = Buffer.from(readFileSync(path));
+    const at = Math.floor(bytes.length / 2);
+    for (let i = at; i < at + 16; i++) bytes[i] = bytes[i]! ^ 0x55; // bit rot inside a chunk's messages
+    const rot = join(tmp.dir, "rotten.mcap");
+    writeFileSync(rot, bytes);
+    expect(((await inspectPath(rot)) as RecordingReport).health).toBe("ok"); // the summary cannot know
+    const verified = (await inspectPath(rot, { verify: true })) as RecordingReport;
+    expect(verified.health).toBe("corrupt");
+    expect(verified.files[0]!.healthDetail.join("\n")).toMatch(/CRC mismatch/);
+    const text = await cli(["info", "--verify", rot]);
+    expect(text.out).toMatch(/health\s+corrupt/);
+    const report = await recoverMcap(rot);
+    expect(report.droppedChunks).toHaveLength(1);
+    expect(report.messages).toBeGreaterThan(300);
+    expect(report.messages).toBeLessThan(400);
+    await withIndexedReader(report.output, async (reader) => expect(reader.statistics!.messageCount).toBe(BigInt(report.messages)));
+  });
+
   it("missing paths and wrong usage", async () => {
     expect((await cli(["info", join(tmp.dir, "nope")])).err).toMatch(/no such file/);
     expect((await cli(["info"])).code).toBe(2);
