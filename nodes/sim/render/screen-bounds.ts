@@ -192,6 +192,27 @@ export function capsulePieceRect(scene: CompiledScene, k: number, s0: number, s1
   return toPixels(rays, out);
 }
 
+const sortedColumns = new WeakMap<CameraRays, boolean>();
+
+/**
+ * Whether the per-column x ranges are non-decreasing left to right (any lens that does not fold
+ * columns over), so span ends can be found by bisection; found once per ray table.
+ */
+function columnsSorted(rays: CameraRays): boolean {
+  let sorted = sortedColumns.get(rays);
+  if (sorted === undefined) {
+    sorted = true;
+    for (let u = 1; u < rays.width && sorted; u++) {
+      // Columns without rays (±Infinity) break the order: bisection is then not used.
+      if (!(rays.colMinX[u]! >= rays.colMinX[u - 1]! && rays.colMaxX[u]! >= rays.colMaxX[u - 1]!)) sorted = false;
+      if (!Number.isFinite(rays.colMinX[u]!) || !Number.isFinite(rays.colMaxX[u]!)) sorted = false;
+    }
+    if (!Number.isFinite(rays.colMinX[0]!) || !Number.isFinite(rays.colMaxX[0]!)) sorted = false;
+    sortedColumns.set(rays, sorted);
+  }
+  return sorted;
+}
+
 const MAX_HULL_POINTS = 16;
 const hullX = new Float64Array(2 * MAX_HULL_POINTS + 1);
 const hullY = new Float64Array(2 * MAX_HULL_POINTS + 1);
@@ -298,6 +319,8 @@ export function rowSpans(scene: CompiledScene, k: number, rays: CameraRays, zCli
     edgeSlope[e] = ay !== by ? (hullX[e + 1]! - hullX[e]!) / (by - ay) : 0;
   }
   const pad = 1e-7;
+  const sorted = columnsSorted(rays);
+  const colMinX = rays.colMinX, colMaxX = rays.colMaxX;
   for (let v = rect.v0; v < rect.v1; v++) {
     const y0 = rays.rowMinY[v]!, y1 = rays.rowMaxY[v]!;
     let xa = Infinity, xb = -Infinity;
@@ -327,8 +350,27 @@ export function rowSpans(scene: CompiledScene, k: number, rays: CameraRays, zCli
     xa -= pad * (1 + Math.abs(xa));
     xb += pad * (1 + Math.abs(xb));
     let u0 = rect.u0, u1 = rect.u1;
-    while (u0 < u1 && rays.colMaxX[u0]! < xa) u0++;
-    while (u1 > u0 && rays.colMinX[u1 - 1]! > xb) u1--;
+    if (sorted) {
+      // First column whose largest x reaches xa; one past the last whose smallest x is ≤ xb.
+      let lo = u0, hi = u1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (colMaxX[mid]! < xa) lo = mid + 1;
+        else hi = mid;
+      }
+      u0 = lo;
+      lo = u0;
+      hi = u1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (colMinX[mid]! <= xb) lo = mid + 1;
+        else hi = mid;
+      }
+      u1 = lo;
+    } else {
+      while (u0 < u1 && colMaxX[u0]! < xa) u0++;
+      while (u1 > u0 && colMinX[u1 - 1]! > xb) u1--;
+    }
     start[v] = u0;
     end[v] = u1;
   }
