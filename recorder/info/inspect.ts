@@ -82,27 +82,24 @@ export class InfoError extends Error {}
 
 const CALIBRATION_SCHEMAS = new Set(["foxglove.CameraCalibration", "foxglove.FrameTransforms", "foxglove.FrameTransform"]);
 
-let verifyAll = false;
-
 export async function inspectPath(path: string, options: InspectOptions = {}): Promise<RecordingReport | LibraryReport> {
-  verifyAll = options.verify === true;
   const full = resolve(path);
   if (!existsSync(full)) throw new InfoError(`${path}: no such file or directory`);
   const st = statSync(full);
   if (st.isFile()) {
-    if (basename(full) === "metadata.yaml") return inspectBag(dirname(full));
-    if (basename(full) === EPISODE_SIDECAR) return inspectEpisode(dirname(full));
-    return recording("file", full, [await inspectFile(full)]);
+    if (basename(full) === "metadata.yaml") return inspectBag(dirname(full), options);
+    if (basename(full) === EPISODE_SIDECAR) return inspectEpisode(dirname(full), options);
+    return recording("file", full, [await inspectFile(full, options)]);
   }
-  if (existsSync(join(full, EPISODE_FILE)) || existsSync(join(full, EPISODE_SIDECAR))) return inspectEpisode(full);
-  if (existsSync(join(full, "metadata.yaml"))) return inspectBag(full);
+  if (existsSync(join(full, EPISODE_FILE)) || existsSync(join(full, EPISODE_SIDECAR))) return inspectEpisode(full, options);
+  if (existsSync(join(full, "metadata.yaml"))) return inspectBag(full, options);
   const entries = readdirSync(full, { withFileTypes: true });
   const episodes = entries.filter((e) => e.isDirectory() && (existsSync(join(full, e.name, EPISODE_FILE)) || existsSync(join(full, e.name, EPISODE_SIDECAR))));
   if (episodes.length > 0 || entries.length === 0) {
     const report: LibraryReport = { kind: "library", path: full, episodes: [], problems: [] };
     for (const e of episodes.sort((a, b) => a.name.localeCompare(b.name))) {
       try {
-        report.episodes.push(await inspectEpisode(join(full, e.name)));
+        report.episodes.push(await inspectEpisode(join(full, e.name), options));
       } catch (err) {
         report.problems.push({ path: join(full, e.name), error: (err as Error).message });
       }
@@ -110,16 +107,16 @@ export async function inspectPath(path: string, options: InspectOptions = {}): P
     return report;
   }
   const mcaps = entries.filter((e) => e.isFile() && e.name.endsWith(".mcap")).map((e) => join(full, e.name)).sort();
-  if (mcaps.length > 0) return recording("bag", full, await Promise.all(mcaps.map((f) => inspectFile(f))));
+  if (mcaps.length > 0) return recording("bag", full, await Promise.all(mcaps.map((f) => inspectFile(f, options))));
   throw new InfoError(`${path}: not an episode, an MCAP file, a rosbag2 bag or an episode library (no ${EPISODE_FILE}, metadata.yaml or .mcap files in it)`);
 }
 
-async function inspectEpisode(dir: string): Promise<RecordingReport> {
+async function inspectEpisode(dir: string, options: InspectOptions): Promise<RecordingReport> {
   const sidecar = existsSync(join(dir, EPISODE_SIDECAR)) ? readSidecar(dir) : undefined;
   const files = sidecar?.files?.length ? sidecar.files.map((f) => join(dir, f)) : [join(dir, EPISODE_FILE)];
   const present = files.filter((f) => existsSync(f));
   if (present.length === 0) throw new InfoError(`${dir}: episode folder without its MCAP file (${files.map((f) => basename(f)).join(", ")})`);
-  const report = recording("episode", dir, await Promise.all(present.map((f) => inspectFile(f))));
+  const report = recording("episode", dir, await Promise.all(present.map((f) => inspectFile(f, options))));
   if (sidecar !== undefined) {
     report.sidecar = sidecar;
     // A recording stopped by a full disk could not write its final record: the sidecar knows more.
@@ -129,7 +126,7 @@ async function inspectEpisode(dir: string): Promise<RecordingReport> {
   return report;
 }
 
-async function inspectBag(dir: string): Promise<RecordingReport> {
+async function inspectBag(dir: string, options: InspectOptions): Promise<RecordingReport> {
   const metaPath = join(dir, "metadata.yaml");
   let info: { relative_file_paths?: string[] } | undefined;
   try {
@@ -143,7 +140,7 @@ async function inspectBag(dir: string): Promise<RecordingReport> {
   if (missing.length > 0) throw new InfoError(`${metaPath} lists files that are missing: ${missing.map((f) => basename(f)).join(", ")}`);
   const nonMcap = files.filter((f) => !f.endsWith(".mcap"));
   if (nonMcap.length > 0) throw new InfoError(`${metaPath}: only MCAP bags are supported, not ${nonMcap.map((f) => basename(f)).join(", ")}`);
-  return recording("bag", dir, await Promise.all(files.map((f) => inspectFile(f))));
+  return recording("bag", dir, await Promise.all(files.map((f) => inspectFile(f, options))));
 }
 
 function recording(kind: RecordingReport["kind"], path: string, files: FileReport[]): RecordingReport {
@@ -204,7 +201,7 @@ function rate(count: number, durationS: number): number {
   return durationS >= 1e-3 && count > 1 ? (count - 1) / durationS : 0;
 }
 
-export async function inspectFile(path: string): Promise<FileReport> {
+export async function inspectFile(path: string, options: InspectOptions = {}): Promise<FileReport> {
   let size: number;
   try {
     size = statSync(path).size;
@@ -222,7 +219,7 @@ export async function inspectFile(path: string): Promise<FileReport> {
     }
     if (reader !== undefined) {
       const report = await fromIndex(path, size, reader);
-      if (verifyAll) await verify(report);
+      if (options.verify === true) await verify(report);
       return report;
     }
   } finally {
