@@ -170,11 +170,11 @@ export class McapFileWriter {
   }
 
   addChannel(info: ChannelInfo): number {
-    const id = this.channels.length; // 0-based ids, as rosbag2 numbers topics from 1: either is valid
-    this.channels.push({ ...info, id: id + 1 });
+    const id = this.channels.length + 1; // channel ids from 1, as rosbag2 numbers them
+    this.channels.push({ ...info, id });
     this.sequences.push(0);
-    this.appendToChunk(channelRecord({ ...info, id: id + 1 }));
-    return id + 1;
+    this.appendToChunk(channelRecord({ ...info, id }));
+    return id;
   }
 
   /** Copies one message into the open chunk (the only copy of its bytes). */
