@@ -313,7 +313,7 @@ function truthCheck(data: RecordingData, cal: RigCalibration, options: CheckOpti
     if (errors.length < 20) {
       // No LiDAR (or none in view): points on a grid of the true image at 0.5–2 m, expressed in
       // the root frame through the truth at the first /tf, reprojected through the calibration.
-      const tf = data.lidar[0]?.tf ?? new Map<string, StaticTransform>();
+      const tf = data.lidar[0]?.tf ?? data.tfLast;
       const a = treeAt(cal, tf);
       const b = treeAt(truth, tf);
       const rootFrame = cal.rootFrame;

@@ -95,6 +95,8 @@ export interface RecordingData {
   tfStaticTopicPresent: boolean;
   /** Every parent → child edge seen on /tf. */
   tfEdges: Array<{ parent: string; child: string }>;
+  /** The moving transforms (/tf) in force at the end of the recording. */
+  tfLast: Map<string, StaticTransform>;
   cameraInfos: CameraInfoSeen[];
   /** header.frame_id of each topic's first message (empty string: none). */
   sensorFrames: Map<string, string>;
@@ -133,6 +135,7 @@ export async function readRecording(path: string): Promise<RecordingData> {
     tfStatic: [],
     tfStaticTopicPresent: false,
     tfEdges: [],
+    tfLast: new Map(),
     cameraInfos: [],
     sensorFrames: new Map(),
     urdfJoints: [],
@@ -295,6 +298,7 @@ class ScanState {
       const [parent, child] = k.split("\u0000") as [string, string];
       return { parent, child };
     });
+    d.tfLast = new Map(this.tfState);
     d.cameraInfos = [...this.infos.values()].map(({ keys: _keys, ...rest }) => rest);
     if (this.fxCameras.size > 0 || this.fxTransforms) {
       const stamp = this.fxStampNs ?? [...this.fxCameras.values()][0]?.stampNs ?? 0n;

@@ -16,7 +16,8 @@ import {
 } from "../../../calibration/index.ts";
 import { loadRigProfile } from "../../../nodes/rig/profile.ts";
 import { robotUrdf } from "../../../nodes/sim/world/index.ts";
-import type { CheckReport } from "../../../launch/cli/calib/check.ts";
+import { checkRecording, type CheckReport } from "../../../launch/cli/calib/check.ts";
+import { readRecording } from "../../../launch/cli/calib/recording.ts";
 import { recordSmallEpisode, runCli, runInProcess, STACK_TRACE, tempDir } from "./support.ts";
 
 const tmp = tempDir("teledemo-calib-episode-");
@@ -160,6 +161,27 @@ describe("teledemo calib check on a simulated episode", () => {
     expect(errors.filter((f) => f.code === "reprojection_error").map((f) => f.subject).sort()).toEqual(["head_camera_color", "head_camera_depth"]);
     const fixed = await runInProcess(["calib", "check", miscalibrated, "--calibration", join(tmp.dir, "episode-cal.yaml")]);
     expect(fixed.code, fixed.stdout).toBe(0);
+  });
+
+  it("without LiDAR the truth check projects a pixel grid instead, wrist cameras included", async () => {
+    const data = await readRecording(episode);
+    data.lidar = [];
+    const options = { maxAgeDays: 90, maxReprojectionPx: 1, maxDepthMedianM: 0.005, maxDepthP90M: 0.015, truthOfProfile: () => calibrationFromRigData(loadRigProfile("launch/profiles/small.yaml")) };
+    const good = checkRecording({ data }, options);
+    expect(good.ok).toBe(true);
+    expect(good.depth).toEqual({ skipped: "no LiDAR (sensor_msgs/PointCloud2) in the recording" });
+    const truth = good.truth as Exclude<CheckReport["truth"], { skipped: string } | undefined>;
+    expect(truth.cameras.map((c) => [c.camera, c.method])).toEqual([
+      ["head_camera_color", "pixel-grid"],
+      ["head_camera_depth", "pixel-grid"],
+      ["left_wrist_camera", "pixel-grid"],
+      ["right_wrist_camera", "pixel-grid"],
+    ]);
+    const bad = checkRecording({ data, override: { path: "shifted", calibration: shifted(imported, "left_wrist_camera_link", [0.02, 0, 0], [1, 0, 0], 1) } }, options);
+    expect(bad.ok).toBe(false);
+    const badTruth = bad.truth as Exclude<CheckReport["truth"], { skipped: string } | undefined>;
+    expect(badTruth.cameras.find((c) => c.camera === "left_wrist_camera")!.stats.rms).toBeGreaterThan(1);
+    expect(badTruth.cameras.find((c) => c.camera === "head_camera_color")!.stats.rms).toBeLessThan(1e-6);
   });
 
   it("checks a whole library, one line per episode", async () => {
