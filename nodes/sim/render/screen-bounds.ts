@@ -144,27 +144,69 @@ function toPixels(rays: CameraRays, out: PixelRect): boolean {
   const pad = 1e-7;
   const x0 = nb[0]! - pad * (1 + Math.abs(nb[0]!)), x1 = nb[1]! + pad * (1 + Math.abs(nb[1]!));
   const y0 = nb[2]! - pad * (1 + Math.abs(nb[2]!)), y1 = nb[3]! + pad * (1 + Math.abs(nb[3]!));
-  let u0 = -1, u1 = -1;
-  for (let u = 0; u < rays.width; u++) {
-    if (rays.colMaxX[u]! >= x0 && rays.colMinX[u]! <= x1) {
-      if (u0 < 0) u0 = u;
-      u1 = u + 1;
-    }
-  }
-  if (u0 < 0) return false;
-  let v0 = -1, v1 = -1;
-  for (let v = 0; v < rays.height; v++) {
-    if (rays.rowMaxY[v]! >= y0 && rays.rowMinY[v]! <= y1) {
-      if (v0 < 0) v0 = v;
-      v1 = v + 1;
-    }
-  }
-  if (v0 < 0) return false;
+  if (!rangeOf(rays.colMinX, rays.colMaxX, x0, x1)) return false;
+  const u0 = range[0]!, u1 = range[1]!;
+  if (!rangeOf(rays.rowMinY, rays.rowMaxY, y0, y1)) return false;
   out.u0 = u0;
   out.u1 = u1;
-  out.v0 = v0;
-  out.v1 = v1;
+  out.v0 = range[0]!;
+  out.v1 = range[1]!;
   return true;
+}
+
+const range = new Int32Array(2);
+
+/**
+ * The indices [a, b) from the first to the last whose range [min[i], max[i]] meets [lo, hi],
+ * into `range` (by bisection when the ranges are sorted); false when none does.
+ */
+function rangeOf(min: Float64Array, max: Float64Array, lo: number, hi: number): boolean {
+  const n = min.length;
+  let a = -1, b = -1;
+  if (sortedRanges(min, max)) {
+    let l = 0, h = n;
+    while (l < h) {
+      const m = (l + h) >> 1;
+      if (max[m]! < lo) l = m + 1;
+      else h = m;
+    }
+    a = l;
+    h = n;
+    while (l < h) {
+      const m = (l + h) >> 1;
+      if (min[m]! <= hi) l = m + 1;
+      else h = m;
+    }
+    b = l;
+    if (b <= a) return false;
+  } else {
+    for (let i = 0; i < n; i++) {
+      if (max[i]! >= lo && min[i]! <= hi) {
+        if (a < 0) a = i;
+        b = i + 1;
+      }
+    }
+    if (a < 0) return false;
+  }
+  range[0] = a;
+  range[1] = b;
+  return true;
+}
+
+const sortedCache = new WeakMap<Float64Array, boolean>();
+
+/** Whether min and max are finite and non-decreasing (found once per array). */
+function sortedRanges(min: Float64Array, max: Float64Array): boolean {
+  let sorted = sortedCache.get(min);
+  if (sorted === undefined) {
+    sorted = true;
+    for (let i = 0; i < min.length && sorted; i++) {
+      if (!Number.isFinite(min[i]!) || !Number.isFinite(max[i]!)) sorted = false;
+      else if (i > 0 && !(min[i]! >= min[i - 1]! && max[i]! >= max[i - 1]!)) sorted = false;
+    }
+    sortedCache.set(min, sorted);
+  }
+  return sorted;
 }
 
 /**
