@@ -9,6 +9,8 @@ interface Pending {
   position: number;
   length: number;
   done?: () => void;
+  /** The parts may still be completed (a checksum patched in) until this resolves. */
+  ready?: Promise<unknown>;
 }
 
 const MAX_IOV = 256;
@@ -56,13 +58,13 @@ export class FileSink {
   }
 
   /** Appends `parts` at the current end; returns the offset they start at. */
-  enqueue(parts: Uint8Array[], done?: () => void): number {
+  enqueue(parts: Uint8Array[], done?: () => void, ready?: Promise<unknown>): number {
     const at = this.position;
     let length = 0;
     for (const p of parts) length += p.byteLength;
     this.position += length;
     if (this.failure !== undefined || this.closed) return at;
-    this.queue.push({ parts, position: at, length, done });
+    this.queue.push({ parts, position: at, length, done, ...(ready === undefined ? {} : { ready }) });
     this.queuedBytes += length;
     this.pumping ??= this.pump();
     return at;
@@ -131,6 +133,11 @@ export class FileSink {
         const start = (this.queue[0] as Pending).position;
         let length = 0;
         while (this.queue.length > 0 && parts.length + (this.queue[0] as Pending).parts.length <= MAX_IOV) {
+          const next = this.queue[0] as Pending;
+          if (next.ready !== undefined) {
+            if (batch.length > 0) break; // write what is complete first
+            await next.ready;
+          }
           const item = this.queue.shift() as Pending;
           batch.push(item);
           for (const p of item.parts) if (p.byteLength > 0) parts.push(p);

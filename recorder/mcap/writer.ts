@@ -11,6 +11,7 @@ import { ByteWriter } from "./byte-writer.ts";
 import { MCAP_MAGIC, Opcode } from "./constants.ts";
 import { FileSink, type FileSinkOptions } from "./file-sink.ts";
 import { createCompressor, type ChunkCompression, type Compressor } from "./compression.ts";
+import { CrcWorker, sharedBuffer } from "./crc-worker.ts";
 
 export interface McapWriterOptions {
   profile: string;
@@ -22,6 +23,8 @@ export interface McapWriterOptions {
   highWaterMark?: number;
   /** Compute each chunk's CRC-32 (default true; costs ~0.7 ms per MB on one core). */
   chunkCrc?: boolean;
+  /** Compute uncompressed chunks' CRCs on a worker thread (default true). */
+  crcThread?: boolean;
   sink?: FileSinkOptions;
 }
 
@@ -91,6 +94,8 @@ export class McapFileWriter {
   private readonly highWaterMark: number;
   private readonly chunkCrc: boolean;
   private readonly poolLimit: number;
+  private readonly crcWorker: CrcWorker | undefined;
+  private readonly alloc: (size: number) => Buffer;
   private readonly schemas: Array<SchemaInfo & { id: number }> = [];
   private readonly channels: Array<ChannelInfo & { id: number }> = [];
   private readonly sequences: number[] = [];
@@ -118,7 +123,10 @@ export class McapFileWriter {
     // Enough recycled chunk buffers for everything that can be in flight: fresh 4 MB buffers cost
     // page faults and GC pressure on every chunk.
     this.poolLimit = Math.ceil(this.highWaterMark / this.chunkSize) + 2;
-    this.buf = Buffer.allocUnsafe(this.chunkSize);
+    const threaded = this.chunkCrc && options.compression === "none" && options.crcThread !== false;
+    this.crcWorker = threaded ? new CrcWorker() : undefined;
+    this.alloc = threaded ? sharedBuffer : (size) => Buffer.allocUnsafe(size);
+    this.buf = this.alloc(this.chunkSize);
   }
 
   static async create(path: string, options: McapWriterOptions): Promise<McapFileWriter> {
@@ -183,7 +191,7 @@ export class McapFileWriter {
     const total = MESSAGE_OVERHEAD + data.byteLength;
     if (this.used + total > this.buf.length) {
       if (this.used > 0) this.finishChunk();
-      if (total > this.buf.length) this.buf = Buffer.allocUnsafe(total);
+      if (total > this.buf.length) this.buf = this.alloc(total);
     }
     const buf = this.buf;
     let p = this.used;
@@ -294,6 +302,7 @@ export class McapFileWriter {
     const totals = this.totals();
     const secondFailure = this.sink.error;
     await this.sink.close();
+    void this.crcWorker?.terminate();
     if (secondFailure !== undefined) {
       throw new Error(`${this.path}: could not finish the file (${secondFailure.message}); run 'teledemo recover' on it`);
     }
@@ -307,7 +316,7 @@ export class McapFileWriter {
   private appendToChunk(record: Uint8Array): void {
     if (this.used + record.length > this.buf.length) {
       if (this.used > 0) this.finishChunk();
-      if (record.length > this.buf.length) this.buf = Buffer.allocUnsafe(record.length);
+      if (record.length > this.buf.length) this.buf = this.alloc(record.length);
     }
     this.buf.set(record, this.used);
     this.used += record.length;
@@ -317,7 +326,8 @@ export class McapFileWriter {
     if (this.used === 0) return;
     const records = this.buf.subarray(0, this.used);
     const uncompressedSize = this.used;
-    const crc = this.chunkCrc ? crc32(records) : 0;
+    const offThread = this.crcWorker !== undefined && records.buffer instanceof SharedArrayBuffer;
+    const crc = this.chunkCrc && !offThread ? crc32(records) : 0;
     const { compression, data } = this.compressor.compress(records);
     const compressedOwnsBuffer = data !== records;
 
@@ -344,7 +354,9 @@ export class McapFileWriter {
     const indexBytes = indexWriter.take();
     const buffer = this.buf;
     const fileEnd = offset + chunkLength + indexBytes.length;
-    this.sink.enqueue([headerBytes, data, indexBytes], compressedOwnsBuffer ? undefined : () => this.recycle(buffer));
+    // header: opcode (1) + length (8) + start (8) + end (8) + uncompressed size (8), then the CRC
+    const ready = offThread ? this.crcWorker!.crc32(records).then((c) => headerBytes.writeUInt32LE(c, 33), () => undefined /* CRC 0: "not computed", still valid */) : undefined;
+    this.sink.enqueue([headerBytes, data, indexBytes], compressedOwnsBuffer ? undefined : () => this.recycle(buffer), ready);
     this.chunks.push({
       start: this.chunkHasMessages ? this.chunkStart : 0n,
       end: this.chunkHasMessages ? this.chunkEnd : 0n,
@@ -362,7 +374,7 @@ export class McapFileWriter {
     if (compressedOwnsBuffer && buffer.length === this.chunkSize) {
       this.used = 0; // compressed copy is queued; the buffer can be refilled now
     } else {
-      this.buf = this.pool.pop() ?? Buffer.allocUnsafe(this.chunkSize);
+      this.buf = this.pool.pop() ?? this.alloc(this.chunkSize);
       this.used = 0;
     }
     this.chunkHasMessages = false;
