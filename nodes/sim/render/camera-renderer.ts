@@ -159,6 +159,7 @@ class RayCastCamera implements CameraRenderer {
     this.nearest = this.nearestPair.subarray(0, n);
     this.ids = this.idsPair.subarray(0, n);
     this.far = far;
+    this.compiled.boxFaces = new Uint8Array(n);
     this.tiles = new TileMaxDepth(this.width, this.height);
     this.planeInterior = new Uint8Array(this.tiles.tilesX * this.tiles.tilesY);
     this.planeMiss = new Uint8Array(this.tiles.tilesX * this.tiles.tilesY);

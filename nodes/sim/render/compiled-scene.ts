@@ -25,6 +25,11 @@ export class CompiledScene {
   kinds = new Uint8Array(16);
   params = new Float64Array(16 * STRIDE);
   mats = new Float64Array(16 * MAT_STRIDE);
+  /**
+   * Optional per-ray buffer: where a box wins a ray, its cast writes 1 + the face it entered
+   * (axis · 2 + 1 when the face is at −half extent), so shading need not find the face again.
+   */
+  boxFaces: Uint8Array | undefined;
 
   clear(): void {
     this.count = 0;

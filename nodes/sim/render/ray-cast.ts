@@ -29,7 +29,7 @@ export function castRect(
     case KIND_CAPSULE:
       return castCapsule(scene.params, k, dirs, width, u0, u1, v0, v1, tMin, nearest, hit);
     case KIND_BOX:
-      return castBox(scene.params, k, dirs, width, u0, u1, v0, v1, tMin, nearest, hit);
+      return castBox(scene.params, k, dirs, width, u0, u1, v0, v1, tMin, nearest, hit, scene.boxFaces);
     default:
       throw new Error(`renderer: primitive ${k} has an unknown kind`);
   }
@@ -130,7 +130,7 @@ function castCapsule(p: Float64Array, k: number, dirs: Float32Array, width: numb
   return wins;
 }
 
-function castBox(p: Float64Array, k: number, dirs: Float32Array, width: number, u0: number, u1: number, v0: number, v1: number, tMin: number, nearest: Float32Array, hit: Int16Array): number {
+function castBox(p: Float64Array, k: number, dirs: Float32Array, width: number, u0: number, u1: number, v0: number, v1: number, tMin: number, nearest: Float32Array, hit: Int16Array, faces: Uint8Array | undefined): number {
   const o = k * STRIDE;
   // A ray from outside enters a box through one of the faces that face the sensor: those of
   // the axes whose slab the sensor lies outside of. Each such face is tested in turn, likeliest
@@ -157,6 +157,7 @@ function castBox(p: Float64Array, k: number, dirs: Float32Array, width: number, 
   const ea = Math.abs(oa) > ha ? (oa > 0 ? ha - oa : -ha - oa) : NaN;
   const eb = Math.abs(ob) > hb ? (ob > 0 ? hb - ob : -hb - ob) : NaN;
   const ec = Math.abs(oc) > hc ? (oc > 0 ? hc - oc : -hc - oc) : NaN;
+  const faceA = 1 + first * 2 + (oa > 0 ? 0 : 1), faceB = 1 + second * 2 + (ob > 0 ? 0 : 1), faceC = 1 + third * 2 + (oc > 0 ? 0 : 1);
   let wins = 0;
   for (let v = v0; v < v1; v++) {
     const rowEnd = v * width + u1;
@@ -170,12 +171,15 @@ function castBox(p: Float64Array, k: number, dirs: Float32Array, width: number, 
       const db = bxx * dx + bxy * dy + bxz * dz;
       const dc = cxx * dx + cxy * dy + cxz * dz;
       let pb = ob + t * db, pc = oc + t * dc;
+      let face = faceA;
       if (!(t > tMin && pb <= hb && pb >= -hb && pc <= hc && pc >= -hc)) {
         t = eb * (1 / db);
+        face = faceB;
         const pa = oa + t * da;
         pc = oc + t * dc;
         if (!(t > tMin && pa <= ha && pa >= -ha && pc <= hc && pc >= -hc)) {
           t = ec * (1 / dc);
+          face = faceC;
           const qa = oa + t * da;
           pb = ob + t * db;
           if (!(t > tMin && qa <= ha && qa >= -ha && pb <= hb && pb >= -hb)) continue;
@@ -184,6 +188,7 @@ function castBox(p: Float64Array, k: number, dirs: Float32Array, width: number, 
       }
       nearest[i] = t;
       hit[i] = k;
+      if (faces) faces[i] = face;
       wins++;
     }
   }

@@ -202,6 +202,19 @@ function boxRun(s: ShadeInputs, k: number, rgb: Uint8Array, i0: number, i1: numb
     }
   }
   const nearest = s.nearest, dirs = s.dirs;
+  const faces = s.compiled.boxFaces;
+  if (faces && !(inv > 0)) {
+    // One colour per face, the face the cast entered through (seen from outside, its normal
+    // faces the sensor: no flip).
+    for (let i = i0; i < i1; i++) {
+      const j = i * 3;
+      const e = (faces[i]! - 1) * 6;
+      rgb[j] = table[e]!;
+      rgb[j + 1] = table[e + 1]!;
+      rgb[j + 2] = table[e + 2]!;
+    }
+    return;
+  }
   for (let i = i0; i < i1; i++) {
     const j = i * 3;
     const t = nearest[i]!;
