@@ -1,22 +1,71 @@
 // `teledemo demo` (what `npm start` runs): the quick look at teledemo on a machine without a
-// robot — the simulated reference rig in real time with its live per-stream table.
-import { simCommand } from "./sim.ts";
+// robot — records one demonstration from the simulated reference rig in real time, then shows
+// what `teledemo info` says about the episode.
+import { readdirSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseCommandArgs } from "./args.ts";
 import type { Command } from "./command.ts";
+import { infoCommand } from "./info.ts";
+import { recordCommand } from "./record.ts";
 
-const USAGE = `usage: teledemo demo [--duration S] [--profile NAME] [--seed N]
+const USAGE = `usage: teledemo demo [--out DIR] [--profile NAME] [--episode-time S] [--seed N] [--speed N|max]
 
-Runs the simulated reference rig in real time for 15 s (or --duration) and shows every stream
-live: topic, type, expected and measured rate, bandwidth. Ctrl-C stops early.
+Records one demonstration episode from the simulated rig (reference profile, real time, 12 s)
+into the library DIR (default ./demo-episodes), then prints where it is and what
+'teledemo info' says about it. The recorder shows live per-stream status while it runs.
 `;
 
 export const demoCommand: Command = {
   name: "demo",
-  summary: "the quick start: run the simulated reference rig with its live table",
+  summary: "the quick start: record a demo episode from the simulated rig and describe it",
   usage: USAGE,
   async run(argv, ctx) {
-    const withDefaults = [...argv];
-    if (!argv.some((a) => a.startsWith("--duration"))) withDefaults.push("--duration", "15");
-    if (!argv.some((a) => a.startsWith("--profile"))) withDefaults.push("--profile", "reference");
-    return simCommand.run(withDefaults, ctx);
+    const { values } = parseCommandArgs(argv, {
+      out: { type: "string", default: "demo-episodes" },
+      profile: { type: "string", default: "reference" },
+      "episode-time": { type: "string", default: "12" },
+      seed: { type: "string", default: "1" },
+      speed: { type: "string", default: "1" },
+    });
+    const library = resolve(values.out);
+    const before = new Set(episodeDirs(library));
+    ctx.stdout(`teledemo demo: recording one ${values["episode-time"]} s episode from the simulated ${values.profile} rig into ${library}\n`);
+    const recorded = await recordCommand.run(
+      [
+        "--source", "sim",
+        "--profile", values.profile,
+        "--seed", values.seed,
+        "--speed", values.speed,
+        "--out", library,
+        "--episodes", "1",
+        "--episode-time", values["episode-time"],
+        "--task", "pick up the box and place it in the tray",
+        "--operator", "demo",
+      ],
+      ctx,
+    );
+    if (recorded !== 0) return recorded;
+    const created = episodeDirs(library).filter((d) => !before.has(d));
+    const episode = created[created.length - 1];
+    if (!episode) {
+      ctx.stderr("teledemo demo: the recorder finished but wrote no episode\n");
+      return 1;
+    }
+    ctx.stdout(`\nepisode written to ${episode}\n\n$ teledemo info ${episode}\n`);
+    return infoCommand.run([episode], ctx);
   },
 };
+
+/** Episode folders of a library, oldest first. */
+function episodeDirs(library: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(library);
+  } catch {
+    return [];
+  }
+  return names
+    .map((n) => join(library, n))
+    .filter((p) => statSync(p).isDirectory())
+    .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs);
+}
