@@ -12,7 +12,7 @@ import { calibrationOfProfile, writeCalibration } from "../../recorder/side/cali
 import { advertiseControlServices } from "../../recorder/control/ros-services.ts";
 import { bindKeyboard, KEY_HELP } from "../../recorder/control/keyboard.ts";
 import { startWsControl, type WsControl } from "../../recorder/control/ws-control.ts";
-import { parseCalibration, type RigCalibration } from "../../calibration/index.ts";
+import { calibrationQa, parseCalibration, type RigCalibration } from "../../calibration/index.ts";
 import { readFileSync } from "node:fs";
 import { integerOption, numberOption, parseCommandArgs } from "./args.ts";
 import { type Command, type CommandContext, UsageError } from "./command.ts";
@@ -48,6 +48,7 @@ options:
   --include REGEX         only topics matching
   --exclude REGEX         no topics matching
   --calibration FILE      calibration in force (teledemo calibration YAML/JSON)  [the profile's nominal one]
+  --max-calibration-age D flag episodes recorded with a calibration older than D days  [90]
   --compression none|zstd chunk compression                                          [none]
   --chunk-size BYTES      target chunk size                                          [4MB]
   --no-chunk-crc          skip the per-chunk CRC-32 (faster; recovery then cannot detect bit rot)
@@ -99,6 +100,7 @@ export const recordCommand: Command = {
       exclude: { type: "string" },
       compression: { type: "string", default: "none" },
       calibration: { type: "string" },
+      "max-calibration-age": { type: "string" },
       "reject-under-rate": { type: "boolean", default: false },
       "control-port": { type: "string" },
       "chunk-size": { type: "string" },
@@ -141,6 +143,7 @@ export const recordCommand: Command = {
     if (topicsMode === "profile" && profile === undefined) throw new UsageError("--topics profile needs --profile");
     const include = regexOption("include", values.include);
     const exclude = regexOption("exclude", values.exclude);
+    const maxCalibrationAgeDays = numberOption("max-calibration-age", values["max-calibration-age"], 90, (n) => n > 0);
     let calibration: RigCalibration | undefined;
     if (values.calibration !== undefined) {
       let text: string;
@@ -213,6 +216,16 @@ export const recordCommand: Command = {
       },
       rejectUnderRate: values["reject-under-rate"],
       onEpisodeOpened: (episode, startNs) => {
+        // Calibration QA at recording time: missing, stale, or disagreeing with the mounting the
+        // rig publishes on /tf_static. (`teledemo calib check` runs the data-driven checks later.)
+        const qa = calibrationQa({
+          calibration,
+          recordedAt: new Date(Number(startNs / 1_000_000n)),
+          maxAgeDays: maxCalibrationAgeDays,
+          ...(profile && source === "sim" ? { tfStatic: calibrationOfProfile(profile).extrinsics } : {}),
+        });
+        for (const flag of qa.flags) episode.addFlag(flag);
+        for (const f of qa.findings) if (f.severity === "error" || f.code === "stale") log(`recorder: calibration: ${f.message}`);
         if (calibration === undefined) return;
         try {
           writeCalibration(episode.sideStorage, calibration, startNs, profile?.robot.model ?? "rig");
