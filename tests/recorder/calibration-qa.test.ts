@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { runCli } from "./cli-child.ts";
+import { runCli } from "../support/cli-child.ts";
 import { tempDir } from "./support.ts";
 
 const tmp = tempDir("teledemo-calqa-");

@@ -13,7 +13,7 @@ import { protobufFromBinaryDescriptor } from "@mcap/support";
 import { createCodec, createDefaultRegistry } from "../../nodes/messages/index.ts";
 import { loadRigProfile } from "../../nodes/rig/profile.ts";
 import { recoverMcap } from "../../recorder/mcap/recover.ts";
-import { spawnCli } from "./cli-child.ts";
+import { spawnCli } from "../support/cli-child.ts";
 import { tempDir, withIndexedReader } from "./support.ts";
 
 const KILLS = Number(process.env.TELEDEMO_CRASH_KILLS ?? 6);

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { readSidecar } from "../../recorder/episode/layout.ts";
 import { inspectPath, type LibraryReport, type RecordingReport } from "../../recorder/info/inspect.ts";
 import { WebSocket } from "ws";
-import { runCli, spawnCli } from "./cli-child.ts";
+import { runCli, spawnCli } from "../support/cli-child.ts";
 import { tempDir, withIndexedReader } from "./support.ts";
 
 const tmp = tempDir("teledemo-record-cli-");

@@ -1,35 +1,13 @@
 // Helpers for the `teledemo calib` tests: the CLI as a real child process, in-process runs for
 // quick cases, temp dirs, and one small simulated episode shared by a test file.
-import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { main } from "../../../launch/cli/main.ts";
+import { runCli, type RunResult } from "../../support/cli-child.ts";
 
-export const CLI = resolve("launch/bin/teledemo.js");
+export { CLI, runCli, type RunResult } from "../../support/cli-child.ts";
 export const FIXTURES = new URL("../../../../shared/fixtures/", import.meta.url).pathname;
-
-export interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-export function runCli(args: string[], timeoutMs = 60_000): Promise<RunResult> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code, stdout, stderr });
-    });
-  });
-}
 
 /** The CLI's main() in this process (no child start-up cost). */
 export async function runInProcess(args: string[]): Promise<RunResult> {

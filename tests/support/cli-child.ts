@@ -6,7 +6,7 @@ export const CLI = resolve("launch/bin/teledemo.js");
 
 export interface RunResult {
   code: number | null;
-  signal: NodeJS.Signals | null;
+  signal?: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
