@@ -67,7 +67,11 @@ describe("teledemo_msgs package", () => {
     for (const field of root!.definitions) {
       expect(field.name).toMatch(field.isConstant === true ? CONSTANT_NAME : FIELD_NAME);
       expect(RESERVED.has(field.name.toLowerCase()), `${type}.${field.name} is a reserved word`).toBe(false);
-      if (field.isComplex === true) expect(["std_msgs/Header"]).toContain(field.type);
+      // nested types must be ones a ROS install has (std_msgs, builtin_interfaces) or our own
+      if (field.isComplex === true) {
+        expect(field.type, `${type}.${field.name}`).toMatch(/^(std_msgs|builtin_interfaces|teledemo_msgs)\//);
+        expect(registry.has(field.type), `${type}.${field.name}: ${field.type} is defined`).toBe(true);
+      }
     }
   });
 
