@@ -252,19 +252,7 @@ async function fromIndex(path: string, size: number, reader: McapIndexedReader):
     }
   }
   const durationS = start === undefined || end === undefined ? 0 : Number(end - start) / 1e9;
-  const topics: TopicReport[] = [...reader.channelsById.values()].map((c) => {
-    const schema = reader.schemasById.get(c.schemaId);
-    const n = counts.get(c.id) ?? 0;
-    return {
-      topic: c.topic,
-      type: schema?.name ?? "",
-      schemaEncoding: schema?.encoding ?? "",
-      messageEncoding: c.messageEncoding,
-      messageCount: n,
-      rateHz: rate(n, durationS),
-      hasOfferedQos: c.metadata.has("offered_qos_profiles"),
-    };
-  });
+  const topics = [...reader.channelsById.values()].map((c) => topicReport(c, reader.schemasById.get(c.schemaId), counts.get(c.id) ?? 0, durationS));
   const metadata: Record<string, Record<string, string>> = {};
   const metadataCounts: Record<string, number> = {};
   for await (const m of reader.readMetadata()) {
@@ -322,19 +310,7 @@ async function fromScan(path: string, indexError: string): Promise<FileReport> {
     ...report.problems,
   ];
   const durationS = report.startNs === undefined || report.endNs === undefined ? 0 : Number(report.endNs - report.startNs) / 1e9;
-  const topics: TopicReport[] = [...report.channels.values()].map((c) => {
-    const schema = report.schemas.get(c.schemaId);
-    const n = report.channelMessageCounts.get(c.id) ?? 0;
-    return {
-      topic: c.topic,
-      type: schema?.name ?? "",
-      schemaEncoding: schema?.encoding ?? "",
-      messageEncoding: c.messageEncoding,
-      messageCount: n,
-      rateHz: rate(n, durationS),
-      hasOfferedQos: c.metadata.has("offered_qos_profiles"),
-    };
-  });
+  const topics = [...report.channels.values()].map((c) => topicReport(c, report.schemas.get(c.schemaId), report.channelMessageCounts.get(c.id) ?? 0, durationS));
   return {
     path,
     bytes: report.fileSize,
@@ -374,4 +350,22 @@ function calibrationOf(topics: TopicReport[], attachments: FileReport["attachmen
   const channels = topics.filter((t) => CALIBRATION_SCHEMAS.has(t.type) || t.topic.startsWith("/calibration/")).map((t) => t.topic);
   const files = attachments.filter((a) => /calib|\.urdf$|camera_info/i.test(a.name)).map((a) => a.name);
   return { present: channels.length > 0 || files.length > 0, channels, attachments: files };
+}
+
+/** One topic's line of a report, from its channel and schema records. */
+function topicReport(
+  channel: { topic: string; messageEncoding: string; metadata: Map<string, string> },
+  schema: { name: string; encoding: string } | undefined,
+  messageCount: number,
+  durationS: number,
+): TopicReport {
+  return {
+    topic: channel.topic,
+    type: schema?.name ?? "",
+    schemaEncoding: schema?.encoding ?? "",
+    messageEncoding: channel.messageEncoding,
+    messageCount,
+    rateHz: rate(messageCount, durationS),
+    hasOfferedQos: channel.metadata.has("offered_qos_profiles"),
+  };
 }

@@ -3,7 +3,7 @@
 // when its signal is the gripper's own inertia and nothing else), with the same sign convention
 // and sub-sample parabolic refinement as xcorr/estimateLag: b(t) ≈ a(t − lagS).
 import { resampleLinear, type LagEstimate, type TimedSignal } from "../xcorr/index.ts";
-import { feature, type LagFeature } from "../xcorr/features.ts";
+import { feature, movingAverage, type LagFeature } from "../xcorr/features.ts";
 
 export interface MaskedLagOptions {
   maxLagS: number;
@@ -19,19 +19,6 @@ export interface MaskedLagOptions {
   minKept?: number;
 }
 
-function movingAverage(x: Float64Array, window: number): Float64Array {
-  const n = x.length;
-  const half = Math.max(0, Math.floor(window / 2));
-  const prefix = new Float64Array(n + 1);
-  for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i]! + x[i]!;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const lo = Math.max(0, i - half);
-    const hi = Math.min(n, i + half + 1);
-    out[i] = (prefix[hi]! - prefix[lo]!) / (hi - lo);
-  }
-  return out;
-}
 
 export function maskedLag(a: TimedSignal, b: TimedSignal, options: MaskedLagOptions): LagEstimate {
   const { maxLagS, gridHz } = options;
