@@ -7,9 +7,10 @@ import { infoCommand } from "./info.ts";
 import { recoverCommand } from "./recover.ts";
 import { recordCommand } from "./record.ts";
 import { calibCommand } from "./calib.ts";
+import { syncReportCommand } from "./sync-report.ts";
 import { teledemoVersion } from "./version.ts";
 
-const COMMANDS: Command[] = [demoCommand, simCommand, recordCommand, infoCommand, recoverCommand, calibCommand];
+const COMMANDS: Command[] = [demoCommand, simCommand, recordCommand, infoCommand, recoverCommand, calibCommand, syncReportCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
