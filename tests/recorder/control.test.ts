@@ -84,7 +84,7 @@ describe("episode workflow controls", () => {
     handleKey("f", controller);
     handleKey("n", controller); // keep, marked failure
     await waitFor("episode 2 kept", () => events.filter((e) => e.kind === "episode_closed").length === 2);
-    await waitFor("episode 3", () => controller.state === "recording");
+    await waitFor("episode 3", () => controller.state === "recording" && controller.episodeIndex === 3 && controller.phaseElapsedS() > 0.2);
     handleKey("q", controller);
     const result = await controller.done;
     rig.stop();
