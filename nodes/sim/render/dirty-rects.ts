@@ -46,29 +46,10 @@ export class DirtyRects {
     for (let q = 0; q < this.count; q++) {
       const o = q * 4;
       if (v < r[o + 2]! || v >= r[o + 3]!) continue;
-      const a = r[o]!, b = r[o + 1]!;
       // Insertion by start keeps the list sorted; there are tens of rectangles at most.
-      let at = n++;
-      while (at > 0 && starts[at - 1]! > a) {
-        starts[at] = starts[at - 1]!;
-        ends[at] = ends[at - 1]!;
-        at--;
-      }
-      starts[at] = a;
-      ends[at] = b;
+      insertSorted(starts, ends, n++, r[o]!, r[o + 1]!);
     }
-    // Merge overlapping or touching intervals in place.
-    let m = 0;
-    for (let q = 0; q < n; q++) {
-      if (m > 0 && starts[q]! <= ends[m - 1]!) {
-        if (ends[q]! > ends[m - 1]!) ends[m - 1] = ends[q]!;
-      } else {
-        starts[m] = starts[q]!;
-        ends[m] = ends[q]!;
-        m++;
-      }
-    }
-    return m;
+    return mergeSorted(starts, ends, n);
   }
 
   intervalStart(q: number): number {
@@ -131,27 +112,9 @@ export class RowIntervals {
     if (n === 0) return 0;
     const base = v * this.capacity * 2, d = this.data, starts = this.starts, ends = this.ends;
     for (let q = 0; q < n; q++) {
-      const a = d[base + q * 2]!, b = d[base + q * 2 + 1]!;
-      let at = q;
-      while (at > 0 && starts[at - 1]! > a) {
-        starts[at] = starts[at - 1]!;
-        ends[at] = ends[at - 1]!;
-        at--;
-      }
-      starts[at] = a;
-      ends[at] = b;
+      insertSorted(starts, ends, q, d[base + q * 2]!, d[base + q * 2 + 1]!);
     }
-    let m = 0;
-    for (let q = 0; q < n; q++) {
-      if (m > 0 && starts[q]! <= ends[m - 1]!) {
-        if (ends[q]! > ends[m - 1]!) ends[m - 1] = ends[q]!;
-      } else {
-        starts[m] = starts[q]!;
-        ends[m] = ends[q]!;
-        m++;
-      }
-    }
-    return m;
+    return mergeSorted(starts, ends, n);
   }
 
   intervalStart(q: number): number {
@@ -161,4 +124,31 @@ export class RowIntervals {
   intervalEnd(q: number): number {
     return this.ends[q]!;
   }
+}
+
+/** Inserts [a, b) into the first `count` intervals, kept sorted by start. */
+function insertSorted(starts: Int32Array, ends: Int32Array, count: number, a: number, b: number): void {
+  let at = count;
+  while (at > 0 && starts[at - 1]! > a) {
+    starts[at] = starts[at - 1]!;
+    ends[at] = ends[at - 1]!;
+    at--;
+  }
+  starts[at] = a;
+  ends[at] = b;
+}
+
+/** Merges overlapping or touching sorted intervals in place; returns how many remain. */
+function mergeSorted(starts: Int32Array, ends: Int32Array, n: number): number {
+  let m = 0;
+  for (let q = 0; q < n; q++) {
+    if (m > 0 && starts[q]! <= ends[m - 1]!) {
+      if (ends[q]! > ends[m - 1]!) ends[m - 1] = ends[q]!;
+    } else {
+      starts[m] = starts[q]!;
+      ends[m] = ends[q]!;
+      m++;
+    }
+  }
+  return m;
 }
