@@ -14,6 +14,9 @@ import { bindKeyboard, KEY_HELP } from "../../recorder/control/keyboard.ts";
 import { startWsControl, type WsControl } from "../../recorder/control/ws-control.ts";
 import { calibrationQa, parseCalibration, type RigCalibration } from "../../calibration/index.ts";
 import { readFileSync } from "node:fs";
+import { CLOCK_MODEL_TYPE } from "../../recorder/health/clock-models.ts";
+import type { LiveStreamHealth } from "../../recorder/health/stream-health.ts";
+import { fixed, renderTable } from "./table.ts";
 import { integerOption, numberOption, parseCommandArgs } from "./args.ts";
 import { type Command, type CommandContext, UsageError } from "./command.ts";
 import { resolveProfile } from "./profile-arg.ts";
@@ -215,6 +218,7 @@ export const recordCommand: Command = {
         }
       },
       rejectUnderRate: values["reject-under-rate"],
+      ...(registry.has(CLOCK_MODEL_TYPE) ? { clockModels: { encode: (m) => codec.encode(CLOCK_MODEL_TYPE, { ...m }), schemaText: registry.schemaText(CLOCK_MODEL_TYPE) } } : {}),
       onEpisodeOpened: (episode, startNs) => {
         // Calibration QA at recording time: missing, stale, or disagreeing with the mounting the
         // rig publishes on /tf_static. (`teledemo calib check` runs the data-driven checks later.)
@@ -296,7 +300,8 @@ export const recordCommand: Command = {
 };
 
 class StatusPrinter {
-  private lineShown = false;
+  /** Lines of the live status block on the terminal (redrawn in place). */
+  private linesShown = 0;
   constructor(
     private readonly ctx: CommandContext,
     private readonly json: boolean,
@@ -358,6 +363,7 @@ class StatusPrinter {
           stored: Object.fromEntries(c.stored),
           received: Object.fromEntries(counters.map((t) => [t.topic, t.received])),
           bytes: c.currentEpisode?.size ?? 0,
+          health: c.liveHealth(),
         })}\n`,
       );
       return;
@@ -365,10 +371,14 @@ class StatusPrinter {
     const of = this.planned === undefined ? "" : `/${this.planned}`;
     const stored = [...c.stored.values()].reduce((a, b) => a + b, 0);
     const silent = counters.filter((t) => t.received === 0).length;
-    const line = `${c.state} · episode ${c.episodeIndex}${of} · ${c.phaseElapsedS().toFixed(1)} s · ${stored} msgs · ${formatBytes(c.currentEpisode?.size ?? 0)} · ${counters.length} topics${silent ? ` (${silent} silent)` : ""}`;
+    const health = c.liveHealth();
+    const line = `${c.state} · episode ${c.episodeIndex}${of} · ${c.phaseElapsedS().toFixed(1)} s · ${stored} msgs · ${formatBytes(c.currentEpisode?.size ?? 0)} · ${counters.length} topics${silent ? ` (${silent} silent)` : ""} · ${healthSummary(health)}`;
     if (this.ctx.isTty) {
-      this.ctx.stdout(`\r\x1b[K${line}`);
-      this.lineShown = true;
+      // the status line and, while an episode records, the per-stream health table, redrawn in place
+      const block = health.length > 0 ? `${line}\n${healthTable(health)}` : `${line}\n`;
+      this.clearLine();
+      this.ctx.stdout(block);
+      this.linesShown = block.split("\n").length - 1;
     } else this.ctx.stdout(`${line}\n`);
   }
 
@@ -392,7 +402,35 @@ class StatusPrinter {
   }
 
   private clearLine(): void {
-    if (this.lineShown && this.ctx.isTty) this.ctx.stdout("\r\x1b[K");
-    this.lineShown = false;
+    // back to the block's first line, then clear to the end of the screen
+    if (this.linesShown > 0 && this.ctx.isTty) this.ctx.stdout(`\x1b[${this.linesShown}F\x1b[J`);
+    this.linesShown = 0;
   }
+}
+
+/** "13 ok" or "12 ok, 1 under rate: /imu 310/400 Hz". */
+export function healthSummary(health: readonly LiveStreamHealth[]): string {
+  if (health.length === 0) return "no episode open";
+  const bad = health.filter((h) => h.status !== "ok");
+  const ok = `${health.length - bad.length} ok`;
+  if (bad.length === 0) return `streams: ${ok}`;
+  const detail = bad
+    .slice(0, 3)
+    .map((h) => `${h.topic} ${h.status === "silent" ? "silent" : `${fixed(h.rateHz, 0)}/${h.expectedHz ?? "?"} Hz`}`)
+    .join(", ");
+  return `streams: ${ok}, ${bad.length} unhealthy: ${detail}${bad.length > 3 ? ", …" : ""}`;
+}
+
+export function healthTable(health: readonly LiveStreamHealth[]): string {
+  return renderTable(health, [
+    { title: "topic", value: (h) => h.topic },
+    { title: "expected Hz", value: (h) => (h.expectedHz === undefined ? "-" : fixed(h.expectedHz, 0)), align: "right" },
+    { title: "rate Hz", value: (h) => fixed(h.rateHz, 1), align: "right" },
+    { title: "msgs", value: (h) => String(h.messages), align: "right" },
+    { title: "gaps", value: (h) => String(h.gaps), align: "right" },
+    { title: "lat p50 ms", value: (h) => (h.latencyMs ? fixed(h.latencyMs.p50, 1) : "-"), align: "right" },
+    { title: "p95", value: (h) => (h.latencyMs ? fixed(h.latencyMs.p95, 1) : "-"), align: "right" },
+    { title: "p99", value: (h) => (h.latencyMs ? fixed(h.latencyMs.p99, 1) : "-"), align: "right" },
+    { title: "status", value: (h) => h.status.replace("_", " ") },
+  ]);
 }

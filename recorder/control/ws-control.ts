@@ -1,7 +1,10 @@
 // A small JSON control API over WebSocket for the episode workflow (the viewer's record page will
 // use it). Requests: {"id"?: any, "action": "start"|"stop"|"discard"|"mark_success"|"mark_failure"|
 // "pause"|"resume"|"shutdown"|"status"}. Each gets {"id", "ok", "state", "episode", "error"?}.
-// Every controller event is broadcast as {"event": {...}}.
+// Every controller event is broadcast as {"event": {...}, "state", "episode", "elapsedS", "health"}
+// where health is the open episode's per-stream live health (recorder/health/stream-health.ts
+// LiveStreamHealth[]: rate vs expected, gaps, latency percentiles, status); while an episode
+// records, {"event": {"kind": "health"}, ...} is broadcast every `healthIntervalMs` (default 1 s).
 import { WebSocketServer, type WebSocket } from "ws";
 import type { ControllerEvent, EpisodeController } from "../episode/controller.ts";
 
@@ -13,19 +16,26 @@ export interface WsControl {
   close(): Promise<void>;
 }
 
-export async function startWsControl(controller: EpisodeController, options: { port: number; host?: string }): Promise<WsControl> {
+export async function startWsControl(controller: EpisodeController, options: { port: number; host?: string; healthIntervalMs?: number }): Promise<WsControl> {
   const server = new WebSocketServer({ port: options.port, host: options.host ?? "127.0.0.1" });
   await new Promise<void>((resolve, reject) => {
     server.once("listening", () => resolve());
     server.once("error", reject);
   });
   const clients = new Set<WebSocket>();
-  const status = () => ({ state: controller.state, episode: controller.episodeIndex, elapsedS: controller.phaseElapsedS() });
-  controller.on((e: ControllerEvent) => {
-    const event = e.kind === "episode_closed" ? { kind: e.kind, index: e.index, id: e.episode.sidecar.id, path: e.episode.path, outcome: e.episode.sidecar.outcome } : e;
+  const status = () => ({ state: controller.state, episode: controller.episodeIndex, elapsedS: controller.phaseElapsedS(), health: controller.liveHealth() });
+  const broadcast = (event: object) => {
+    if (clients.size === 0) return;
     const text = JSON.stringify({ event, ...status() });
     for (const c of clients) c.send(text);
+  };
+  controller.on((e: ControllerEvent) => {
+    broadcast(e.kind === "episode_closed" ? { kind: e.kind, index: e.index, id: e.episode.sidecar.id, path: e.episode.path, outcome: e.episode.sidecar.outcome } : e);
   });
+  const healthTimer = setInterval(() => {
+    if (controller.state === "recording" || controller.state === "paused") broadcast({ kind: "health" });
+  }, options.healthIntervalMs ?? 1000);
+  healthTimer.unref?.();
   server.on("connection", (socket) => {
     clients.add(socket);
     socket.on("close", () => clients.delete(socket));
@@ -62,6 +72,7 @@ export async function startWsControl(controller: EpisodeController, options: { p
     port: typeof address === "object" && address !== null ? address.port : options.port,
     close: () =>
       new Promise<void>((resolve) => {
+        clearInterval(healthTimer);
         for (const c of clients) c.terminate();
         server.close(() => resolve());
       }),

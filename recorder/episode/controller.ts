@@ -8,7 +8,8 @@ import { join } from "node:path";
 import type { Nanos } from "../../nodes/runtime/api.ts";
 import type { ChunkCompression } from "../mcap/compression.ts";
 import type { RecorderNode } from "../node/recorder-node.ts";
-import { EpisodeHealth } from "../health/stream-health.ts";
+import { EpisodeHealth, type LiveStreamHealth } from "../health/stream-health.ts";
+import { CLOCK_MODEL_TOPIC, CLOCK_MODEL_TYPE, EpisodeClockModels, type ClockModelMessage } from "../health/clock-models.ts";
 import { EpisodeWriter, type ClosedEpisode, type TopicSource } from "./episode-writer.ts";
 import { newEpisodeId, type Outcome } from "./layout.ts";
 import type { BuildInfo, RobotInfo } from "./metadata.ts";
@@ -47,6 +48,10 @@ export interface ControllerOptions {
   hasHeader?: (type: string) => boolean;
   /** Discard (with a message) an episode in which a stream fell under 90% of its rate. */
   rejectUnderRate?: boolean;
+  /** When given, each stamped stream's clock model is estimated while recording and written as
+   * /teledemo/clock_model (teledemo_msgs/msg/ClockModel): about once a second per stream and, for
+   * every segment, at the episode's end. `encode` serializes one message to CDR. */
+  clockModels?: { encode: (message: ClockModelMessage) => Uint8Array; schemaText: string; periodS?: number };
   /** Writes side data (calibration) into a freshly opened episode. */
   onEpisodeOpened?: (episode: EpisodeWriter, startNs: Nanos) => void;
   log: (line: string) => void;
@@ -84,6 +89,7 @@ export class EpisodeController {
   private resolveDone!: (r: SessionResult) => void;
   private failure: string | undefined;
   private health: EpisodeHealth | undefined;
+  private clocks: EpisodeClockModels | undefined;
   private sink: import("../node/recorder-node.ts").MessageSink | undefined;
   private pausedAtNs: Nanos | undefined;
   private pausedTotalNs: Nanos = 0n;
@@ -115,6 +121,13 @@ export class EpisodeController {
     if (this.phaseStartNs === 0n || now <= this.phaseStartNs) return 0;
     const paused = this.pausedTotalNs + (this.pausedAtNs === undefined ? 0n : now - this.pausedAtNs);
     return Number(now - this.phaseStartNs - paused) / 1e9;
+  }
+
+  /** Per-stream health of the open episode right now (empty between episodes). */
+  liveHealth(): LiveStreamHealth[] {
+    const episode = this.current;
+    if (episode === undefined || this.health === undefined) return [];
+    return this.health.live(episode.facts.startNs, this.options.recorder.now());
   }
 
   on(listener: (e: ControllerEvent) => void): void {
@@ -202,11 +215,17 @@ export class EpisodeController {
       const stored = this.stored;
       const health = new EpisodeHealth(this.options.expectedHz ?? new Map(), this.options.hasHeader ?? (() => false));
       this.health = health;
+      const clocks = this.options.clockModels === undefined ? undefined : new EpisodeClockModels(BigInt(Math.round((this.options.clockModels.periodS ?? 1) * 1e9)));
+      this.clocks = clocks;
       const sink = {
         write: (topic: string, source: TopicSource, data: Uint8Array, logNs: Nanos, pubNs: Nanos) => {
           episode.write(topic, source, data, logNs, pubNs);
           stored.set(topic, (stored.get(topic) ?? 0) + 1);
-          health.add(topic, source.type, data, logNs);
+          const stampNs = health.add(topic, source.type, data, logNs);
+          if (clocks !== undefined && stampNs !== undefined) {
+            const model = clocks.add(topic, stampNs, logNs);
+            if (model !== undefined) this.writeClockModel(episode, model, logNs);
+          }
         },
       };
       for (const m of pending) sink.write(...m);
@@ -310,6 +329,20 @@ export class EpisodeController {
     });
   }
 
+  private writeClockModel(episode: EpisodeWriter, model: ClockModelMessage, atNs: Nanos): void {
+    const opts = this.options.clockModels;
+    if (opts === undefined) return;
+    try {
+      const source: TopicSource = { type: CLOCK_MODEL_TYPE, schemaText: opts.schemaText, offeredQos: [CLOCK_MODEL_QOS] };
+      episode.write(CLOCK_MODEL_TOPIC, source, opts.encode(model), atNs, atNs);
+    } catch (err) {
+      // a clock model must never stop a recording; the raw stamps are in the file anyway
+      if (!this.clockModelWarned) this.options.log(`recorder: could not write a clock model for ${model.topic}: ${(err as Error).message}`);
+      this.clockModelWarned = true;
+    }
+  }
+  private clockModelWarned = false;
+
   private async closeCurrent(): Promise<void> {
     const episode = this.current;
     if (episode === undefined) return;
@@ -329,6 +362,8 @@ export class EpisodeController {
       this.index--;
       return;
     }
+    if (episode.error === undefined && this.clocks !== undefined) for (const m of this.clocks.final(endNs)) this.writeClockModel(episode, m, endNs);
+    this.clocks = undefined;
     if (episode.error === undefined) {
       episode.sideStorage.writeMetadata("teledemo.health", {
         schema_version: "1",
@@ -371,6 +406,9 @@ export class EpisodeController {
     for (const l of this.listeners) l(e);
   }
 }
+
+/** How /teledemo/clock_model is offered: reliable, volatile, like a status topic. */
+const CLOCK_MODEL_QOS = { history: "keep_last", depth: 100, reliability: "reliable", durability: "volatile" } as const;
 
 export function freeBytes(dir: string): number | undefined {
   try {
