@@ -251,7 +251,7 @@ export class EpisodeWriter {
       startingTimeNs: start,
       durationNs: duration,
       messageCount: ros.reduce((n, t) => n + t.messageCount, 0),
-      topics: ros.map((t) => ({ name: t.name, type: t.type, serializationFormat: "cdr", offeredQosProfiles: t.offeredQosYaml, messageCount: t.messageCount })),
+      topics: ros.map((t) => ({ name: t.name, type: t.type, serializationFormat: "cdr", offeredQosProfiles: t.offeredQosYaml, typeDescriptionHash: t.typeDescriptionHash ?? "", messageCount: t.messageCount })),
       compressionFormat: "",
       compressionMode: "",
       files: this.results.map((r) => ({

@@ -5,6 +5,7 @@
 import { basename } from "node:path";
 import { McapFileWriter } from "../mcap/writer.ts";
 import { offeredQosYaml, bagMetadataYaml, ROSBAG2_NO_START, type BagTopicSummary } from "./rosbag2-yaml.ts";
+import { typeDescriptionHash } from "./type-hash.ts";
 import type { EpisodeStorage, SideChannel, StorageCloseResult, StorageOpenOptions, TopicMetadata } from "./storage.ts";
 
 const encoder = new TextEncoder();
@@ -13,6 +14,8 @@ interface OpenTopic {
   meta: TopicMetadata;
   channelId: number;
   qosYaml: string;
+  /** RIHS01 type hash, "" when unknown. */
+  typeHash: string;
 }
 
 export class McapStorage implements EpisodeStorage {
@@ -68,13 +71,29 @@ export class McapStorage implements EpisodeStorage {
       this.schemaIds.set(schemaKey, schemaId);
     }
     const qosYaml = offeredQosYaml(topic.offeredQos);
-    const channelId = this.writer.addChannel({
-      schemaId,
-      topic: topic.name,
-      messageEncoding: "cdr",
-      metadata: new Map([["offered_qos_profiles", qosYaml]]),
-    });
-    this.topics.set(topic.name, { meta: topic, channelId, qosYaml });
+    const typeHash = this.typeHash(topic.type, topic.schemaText);
+    // rosbag2 Jazzy: channel metadata offered_qos_profiles and topic_type_hash (when known)
+    const metadata = new Map([["offered_qos_profiles", qosYaml]]);
+    if (typeHash !== "") metadata.set("topic_type_hash", typeHash);
+    const channelId = this.writer.addChannel({ schemaId, topic: topic.name, messageEncoding: "cdr", metadata });
+    this.topics.set(topic.name, { meta: topic, channelId, qosYaml, typeHash });
+  }
+
+  private readonly typeHashes = new Map<string, string>();
+
+  /** RIHS01 of a type from its schema text; "" (as rosbag2 writes for unknown types) when it cannot be computed. */
+  private typeHash(type: string, schemaText: string): string {
+    const key = `${type}\u0000${schemaText}`;
+    let hash = this.typeHashes.get(key);
+    if (hash === undefined) {
+      try {
+        hash = schemaText === "" ? "" : typeDescriptionHash(type, schemaText);
+      } catch {
+        hash = "";
+      }
+      this.typeHashes.set(key, hash);
+    }
+    return hash;
   }
 
   write(topic: string, data: Uint8Array, logTimeNs: bigint, publishTimeNs: bigint): void {
@@ -126,7 +145,7 @@ export class McapStorage implements EpisodeStorage {
       bytes: totals.bytesWritten,
       startNs: totals.messageStartTime,
       endNs: totals.messageEndTime,
-      topics: [...this.topics.values()].map((t) => ({ name: t.meta.name, type: t.meta.type, messageCount: counts.get(t.channelId) ?? 0, offeredQosYaml: t.qosYaml })),
+      topics: [...this.topics.values()].map((t) => ({ name: t.meta.name, type: t.meta.type, messageCount: counts.get(t.channelId) ?? 0, offeredQosYaml: t.qosYaml, typeDescriptionHash: t.typeHash })),
       ...("recoveredFromError" in totals && totals.recoveredFromError !== undefined ? { writeError: totals.recoveredFromError } : {}),
     };
   }
@@ -141,6 +160,7 @@ export class McapStorage implements EpisodeStorage {
       type: t.meta.type,
       serializationFormat: "cdr",
       offeredQosProfiles: t.qosYaml,
+      typeDescriptionHash: t.typeHash,
       messageCount: totals.channelMessageCounts.get(t.channelId) ?? 0,
     }));
     const startingTimeNs = start ?? ROSBAG2_NO_START;

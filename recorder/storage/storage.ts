@@ -47,6 +47,8 @@ export interface StorageTopicStats {
   messageCount: number;
   /** rosbag2's offered_qos_profiles YAML ("" for side channels). */
   offeredQosYaml: string;
+  /** REP-2011 RIHS01 type hash ("" when the definition is unknown), as rosbag2 Jazzy records it. */
+  typeDescriptionHash?: string;
 }
 
 export interface StorageCloseResult {
