@@ -181,3 +181,13 @@ export function agreementReport(files: ReadonlyArray<{ annotator: string; conten
   for (let i = 0; i < sorted.length; i++) for (let j = i + 1; j < sorted.length; j++) pairs.push(pairAgreement(sorted[i]!, sorted[j]!, o));
   return { annotators: sorted.map((f) => f.annotator), pairs };
 }
+
+/**
+ * The κ grid's frame rate for an episode: the pivot camera's rate (the stream named `pivotTopic`,
+ * else the first colour image stream, else any image stream), or 30 Hz when there is none.
+ */
+export function agreementFrameRate(streams: ReadonlyArray<{ topic: string; kind: string; periodNs: bigint | undefined }>, pivotTopic?: string): number {
+  const images = streams.filter((s) => s.kind === "image" && s.periodNs !== undefined && s.periodNs > 0n);
+  const pivot = images.find((s) => s.topic === pivotTopic) ?? images.find((s) => /color|rgb/i.test(s.topic)) ?? images[0];
+  return pivot?.periodNs ? 1e9 / Number(pivot.periodNs) : DEFAULT_FRAME_RATE_HZ;
+}

@@ -1,0 +1,336 @@
+// Contact events from tactile pads and wrist force-torque sensors.
+//
+// Onset / release, per pad, from the pad's total normal pressure:
+//   bias and noise from the pad's quietest window, hysteresis (on above bias + 8σ, off below
+//   bias + 3σ), debounce (gaps < 40 ms merged, contacts < 50 ms dropped). The instant is refined
+//   below the sample rate: the rise (fall) is extrapolated linearly back (forward) to the bias and
+//   kept between the samples that straddle it.
+// Slip, per gripper, while its pads are in contact: a burst of high-frequency energy in the pads'
+//   shear-to-pressure ratio (stick-slip vibration; the ratio cancels grip-force changes) or in the
+//   wrist's force (high-passed). Each source brackets the start between its last quiet and first
+//   loud sample; the brackets are intersected, so the fast F/T sharpens the slow tactile estimate.
+// Impact, per wrist: a spike in the force's sample-to-sample change far above its noise, away
+//   from the contact events already found.
+// Wrists get onset/release from F/T only when their side has no tactile pads.
+import { highPass, medianPeriod, quietWindow, robustSigma } from "./stats.ts";
+import type { Side, TactileSeries, WrenchSeries } from "./series.ts";
+
+export type ContactEventType = "onset" | "release" | "slip" | "impact";
+
+export interface DetectedEvent {
+  type: ContactEventType;
+  target: string;
+  /** Seconds since the episode's corrected start. */
+  t: number;
+  confidence: number;
+}
+
+export interface ContactInterval {
+  target: string;
+  side: Side | undefined;
+  on: number;
+  /** undefined: still in contact when the recording ends. */
+  off: number | undefined;
+  /** Sample indices of the interval in the pad's series. */
+  iOn: number;
+  iOff: number;
+}
+
+export const CONTACT = {
+  onSigma: 8,
+  offSigma: 3,
+  /** A pad must rise this many σ above its bias at least once to count as touched. */
+  minPeakSigma: 20,
+  mergeGapS: 0.04,
+  minContactS: 0.05,
+  slipHighSigma: 7,
+  slipLowSigma: 3,
+  /** Minimum absolute jump of the shear/pressure ratio's high-pass for a tactile slip. */
+  slipRatioFloor: 0.02,
+  /** A second slip within one contact needs this much quiet first. */
+  slipRefractoryS: 0.3,
+  impactSigma: 14,
+  impactGuardS: 0.15,
+} as const;
+
+/** Pressure-based contact intervals of one pad, with refined onset/release instants. */
+export function padContacts(s: TactileSeries): ContactInterval[] {
+  const { t, pressure: x } = s;
+  const n = x.length;
+  if (n < 8) return [];
+  const q = quietWindow(t, x);
+  const sigma = Math.max(q.sigma, 1e-9);
+  let peak = -Infinity;
+  for (let i = 0; i < n; i++) peak = Math.max(peak, x[i]! - q.bias);
+  if (peak < CONTACT.minPeakSigma * sigma) return [];
+  const hi = q.bias + CONTACT.onSigma * sigma;
+  const lo = q.bias + CONTACT.offSigma * sigma;
+
+  // hysteresis
+  const raw: Array<[number, number]> = [];
+  let on = -1;
+  for (let i = 0; i < n; i++) {
+    if (on < 0 && x[i]! >= hi) on = i;
+    else if (on >= 0 && x[i]! < lo) {
+      raw.push([on, i]);
+      on = -1;
+    }
+  }
+  if (on >= 0) raw.push([on, n]);
+
+  // debounce: merge short gaps, drop short blips
+  const merged: Array<[number, number]> = [];
+  for (const r of raw) {
+    const last = merged[merged.length - 1];
+    if (last && last[1] < n && t[r[0]]! - t[last[1]]! < CONTACT.mergeGapS) last[1] = r[1];
+    else merged.push([r[0], r[1]]);
+  }
+  const out: ContactInterval[] = [];
+  for (const [a, b] of merged) {
+    const endT = b < n ? t[b]! : t[n - 1]!;
+    if (endT - t[a]! < CONTACT.minContactS) continue;
+    out.push({
+      target: s.target,
+      side: s.side,
+      on: refineRise(t, x, a, q.bias, lo),
+      off: b < n ? refineFall(t, x, b, q.bias, lo) : undefined,
+      iOn: a,
+      iOff: b,
+    });
+  }
+  return out;
+}
+
+/** The instant the signal left its bias, from the first samples of the rise that crossed `level` at or before index `i`. */
+function refineRise(t: Float64Array, x: Float64Array, i: number, bias: number, level: number): number {
+  let b = i;
+  while (b > 0 && x[b - 1]! >= level) b--;
+  if (b === 0) return t[0]!;
+  const a = b - 1;
+  const c = Math.min(b + 1, x.length - 1);
+  const slope = c > b ? (x[c]! - x[b]!) / (t[c]! - t[b]!) : 0;
+  if (!(slope > 0)) return 0.5 * (t[a]! + t[b]!);
+  const t0 = t[b]! - (x[b]! - bias) / slope;
+  return Math.min(t[b]!, Math.max(t[a]!, t0));
+}
+
+/** The instant the signal returned to its bias: `i` is the first sample below `level` after the contact. */
+function refineFall(t: Float64Array, x: Float64Array, i: number, bias: number, level: number): number {
+  const z = i - 1;
+  const y = z - 1;
+  if (y < 0) return t[i]!;
+  const slope = (x[z]! - x[y]!) / (t[z]! - t[y]!);
+  if (!(slope < 0) || x[z]! < level) return 0.5 * (t[z]! + t[i]!);
+  const t1 = t[z]! + (x[z]! - bias) / -slope;
+  // an abrupt end (object slid off the pads) extrapolates past the next sample: take the middle
+  if (t1 >= t[i]!) return 0.5 * (t[z]! + t[i]!);
+  return Math.max(t[z]!, t1);
+}
+
+/** A source's slip bracket: the start lies in (lo, hi]. */
+interface Bracket {
+  lo: number;
+  hi: number;
+  score: number;
+}
+
+/**
+ * Bursts of a z-scored high-frequency signal inside [from, to]: the first sample above `high`,
+ * walked back over samples above `low` (one quiet sample tolerated), bracketed by the last quiet
+ * sample before it.
+ */
+function bursts(t: Float64Array, z: Float64Array, from: number, to: number, high: number, low: number): Bracket[] {
+  const out: Bracket[] = [];
+  let lastEnd = -Infinity;
+  for (let i = 1; i < z.length; i++) {
+    if (t[i]! < from || t[i]! > to) continue;
+    if (z[i]! < high) continue;
+    if (t[i]! - lastEnd < CONTACT.slipRefractoryS) {
+      lastEnd = t[i]!;
+      continue;
+    }
+    let k = i;
+    while (k > 1 && t[k - 1]! >= from && (z[k - 1]! >= low || (z[k - 2]! >= low && t[k - 2]! >= from))) k -= z[k - 1]! >= low ? 1 : 2;
+    out.push({ lo: t[k - 1]!, hi: t[k]!, score: z[i]! });
+    lastEnd = t[i]!;
+  }
+  return out;
+}
+
+function zScores(parts: Float64Array[], sigmas: number[]): Float64Array {
+  const n = parts[0]?.length ?? 0;
+  const z = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let k = 0; k < parts.length; k++) {
+      const v = parts[k]![i]! / sigmas[k]!;
+      s += v * v;
+    }
+    z[i] = Math.sqrt(s / parts.length);
+  }
+  return z;
+}
+
+function indexRange(t: Float64Array, from: number, to: number): [number, number] {
+  let a = 0;
+  while (a < t.length && t[a]! < from) a++;
+  let b = a;
+  while (b < t.length && t[b]! <= to) b++;
+  return [a, b];
+}
+
+function sliceSigma(x: Float64Array, a: number, b: number): number {
+  return robustSigma(x.subarray(a, Math.max(a + 1, b)));
+}
+
+/** Slip brackets from a pad's shear-to-pressure ratio inside a contact. */
+function tactileSlipBrackets(s: TactileSeries, from: number, to: number): Bracket[] {
+  const n = s.t.length;
+  const rx = new Float64Array(n);
+  const ry = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const p = Math.max(s.pressure[i]!, 1e-6);
+    rx[i] = s.shearX[i]! / p;
+    ry[i] = s.shearY[i]! / p;
+  }
+  const dt = medianPeriod(s.t);
+  const half = Math.max(1, Math.round(0.02 / dt));
+  const hx = highPass(rx, half);
+  const hy = highPass(ry, half);
+  const [a, b] = indexRange(s.t, from, to);
+  if (b - a < 6) return [];
+  // noise σ inside the contact, floored so smooth load changes on a quiet pad do not count
+  const sx = Math.max(sliceSigma(hx, a, b), CONTACT.slipRatioFloor / CONTACT.slipHighSigma);
+  const sy = Math.max(sliceSigma(hy, a, b), CONTACT.slipRatioFloor / CONTACT.slipHighSigma);
+  return bursts(s.t, zScores([hx, hy], [sx, sy]), from, to, CONTACT.slipHighSigma, CONTACT.slipLowSigma);
+}
+
+/** Slip brackets from the wrist force (high-passed over ±10 ms) inside a contact. */
+function wrenchSlipBrackets(w: WrenchSeries, from: number, to: number): Bracket[] {
+  const dt = medianPeriod(w.t);
+  const half = Math.max(1, Math.round(0.01 / dt));
+  const parts = [highPass(w.fx, half), highPass(w.fy, half), highPass(w.fz, half)];
+  const [a, b] = indexRange(w.t, from, to);
+  if (b - a < 6) return [];
+  const sig = parts.map((p) => Math.max(sliceSigma(p, a, b), 1e-9));
+  return bursts(w.t, zScores(parts, sig), from, to, CONTACT.slipHighSigma, CONTACT.slipLowSigma);
+}
+
+/** Intersects brackets of the same slip from several sources into one estimate. */
+function fuseSlips(sources: Bracket[][]): Array<{ t: number; confidence: number }> {
+  const all = sources.flat().sort((x, y) => x.hi - y.hi);
+  const out: Array<{ t: number; confidence: number }> = [];
+  const used = new Set<Bracket>();
+  for (const first of all) {
+    if (used.has(first)) continue;
+    // every bracket (one per source at most) that starts within 60 ms of this one is the same slip
+    const group: Bracket[] = [];
+    for (const src of sources) {
+      const m = src.find((b) => !used.has(b) && Math.abs(b.hi - first.hi) <= 0.06);
+      if (m) group.push(m);
+    }
+    group.forEach((b) => used.add(b));
+    let lo = Math.max(...group.map((b) => b.lo));
+    let hi = Math.min(...group.map((b) => b.hi));
+    if (lo > hi) {
+      // disagreeing clocks: trust the narrowest bracket
+      const narrow = group.reduce((p, c) => (c.hi - c.lo < p.hi - p.lo ? c : p));
+      lo = narrow.lo;
+      hi = narrow.hi;
+    }
+    const confidence = Math.min(0.99, 0.5 + 0.15 * group.length + 0.01 * Math.max(...group.map((b) => b.score)));
+    out.push({ t: 0.5 * (lo + hi), confidence });
+  }
+  return out.sort((a, b) => a.t - b.t);
+}
+
+function impacts(w: WrenchSeries, guards: number[]): DetectedEvent[] {
+  const n = w.t.length;
+  if (n < 8) return [];
+  const d = new Float64Array(n);
+  for (let i = 1; i < n; i++) d[i] = Math.hypot(w.fx[i]! - w.fx[i - 1]!, w.fy[i]! - w.fy[i - 1]!, w.fz[i]! - w.fz[i - 1]!);
+  const sigma = Math.max(robustSigma(d.subarray(1)), 1e-9);
+  const out: DetectedEvent[] = [];
+  let last = -Infinity;
+  for (let i = 1; i < n; i++) {
+    const z = d[i]! / sigma;
+    if (z < CONTACT.impactSigma) continue;
+    const ti = w.t[i - 1]!;
+    if (ti - last < 0.2 || guards.some((g) => Math.abs(g - ti) < CONTACT.impactGuardS)) continue;
+    out.push({ type: "impact", target: w.target, t: ti, confidence: Math.min(0.95, 0.4 + z / 100) });
+    last = ti;
+  }
+  return out;
+}
+
+/** F/T-only contact for a wrist without tactile pads: |F| departs from its bias. */
+function wrenchContacts(w: WrenchSeries): ContactInterval[] {
+  const n = w.t.length;
+  const mag = new Float64Array(n);
+  const q = {
+    x: quietWindow(w.t, w.fx),
+    y: quietWindow(w.t, w.fy),
+    z: quietWindow(w.t, w.fz),
+  };
+  for (let i = 0; i < n; i++) mag[i] = Math.hypot(w.fx[i]! - q.x.bias, w.fy[i]! - q.y.bias, w.fz[i]! - q.z.bias);
+  return padContacts({ target: w.target, side: w.side, t: w.t, pressure: mag, shearX: new Float64Array(n), shearY: new Float64Array(n) });
+}
+
+export interface ContactDetection {
+  intervals: ContactInterval[];
+  events: DetectedEvent[];
+}
+
+export function detectContacts(tactile: readonly TactileSeries[], wrench: readonly WrenchSeries[]): ContactDetection {
+  const intervals: ContactInterval[] = [];
+  const events: DetectedEvent[] = [];
+  const padsBySide = new Map<Side | undefined, TactileSeries[]>();
+  for (const s of tactile) {
+    const list = padsBySide.get(s.side) ?? [];
+    list.push(s);
+    padsBySide.set(s.side, list);
+    for (const c of padContacts(s)) {
+      intervals.push(c);
+      events.push({ type: "onset", target: c.target, t: c.on, confidence: 0.9 });
+      if (c.off !== undefined) events.push({ type: "release", target: c.target, t: c.off, confidence: 0.9 });
+    }
+  }
+  for (const w of wrench) {
+    if (w.side !== undefined && (padsBySide.get(w.side)?.length ?? 0) > 0) continue;
+    for (const c of wrenchContacts(w)) {
+      intervals.push(c);
+      events.push({ type: "onset", target: c.target, t: c.on, confidence: 0.6 });
+      if (c.off !== undefined) events.push({ type: "release", target: c.target, t: c.off, confidence: 0.6 });
+    }
+  }
+
+  // Slip: per contact of each pad, sources are that pad, the other pads of its side in contact
+  // at the time, and the wrist of its side. One fused slip applies to every pad in contact.
+  for (const c of intervals) {
+    const pad = tactile.find((s) => s.target === c.target);
+    const wrist = wrench.find((w) => w.side !== undefined && w.side === c.side);
+    const from = c.on + 0.03;
+    const to = (c.off ?? Infinity) - 0.01;
+    if (!(to > from)) continue;
+    const sources: Bracket[][] = [];
+    if (pad) sources.push(tactileSlipBrackets(pad, from, to));
+    for (const other of padsBySide.get(c.side) ?? []) {
+      if (other === pad || c.side === undefined) continue;
+      const overlapping = intervals.find((o) => o.target === other.target && o.on < to && (o.off ?? Infinity) > from);
+      if (overlapping) sources.push(tactileSlipBrackets(other, Math.max(from, overlapping.on + 0.03), Math.min(to, (overlapping.off ?? Infinity) - 0.01)));
+    }
+    if (wrist) sources.push(wrenchSlipBrackets(wrist, from, to));
+    // A burst seen only by the wrist while no pad vibrates is not confirmed when pads exist.
+    const tactileSeen = pad ? sources.slice(0, sources.length - (wrist ? 1 : 0)).some((b) => b.length > 0) : true;
+    if (!tactileSeen) continue;
+    for (const s of fuseSlips(sources)) {
+      // require a tactile bracket near a wrist-only estimate
+      events.push({ type: "slip", target: c.target, t: s.t, confidence: s.confidence });
+    }
+  }
+
+  const guards = events.map((e) => e.t);
+  for (const w of wrench) events.push(...impacts(w, guards));
+  events.sort((a, b) => a.t - b.t || (a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
+  return { intervals, events };
+}

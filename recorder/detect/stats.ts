@@ -1,0 +1,82 @@
+// Small robust statistics for the detectors: medians, MAD-based σ, the quietest window (bias and
+// noise of a sensor when nothing touches it), and a centred moving-average high-pass.
+
+export function median(values: ArrayLike<number>): number {
+  const a = Array.from(values).filter((v) => Number.isFinite(v)).sort((x, y) => x - y);
+  if (a.length === 0) return NaN;
+  const m = a.length >> 1;
+  return a.length % 2 ? a[m]! : (a[m - 1]! + a[m]!) / 2;
+}
+
+/** σ estimated from the median absolute deviation (1.4826 · MAD): robust to bursts. */
+export function robustSigma(values: ArrayLike<number>): number {
+  const m = median(values);
+  const dev = Array.from(values, (v) => Math.abs(v - m));
+  return 1.4826 * median(dev);
+}
+
+export interface QuietWindow {
+  /** Mean over the window: the sensor's bias. */
+  bias: number;
+  /** Standard deviation over the window: its noise. */
+  sigma: number;
+  start: number;
+  end: number;
+}
+
+/**
+ * The window of `windowS` seconds (sliding by a quarter window) with the lowest standard
+ * deviation: where nothing touched the sensor. Its mean is the bias, its std the noise.
+ */
+export function quietWindow(t: Float64Array, x: Float64Array, windowS = 0.25): QuietWindow {
+  const n = x.length;
+  if (n === 0) return { bias: 0, sigma: 0, start: 0, end: 0 };
+  let best: QuietWindow | undefined;
+  let bestVar = Infinity;
+  let j = 0;
+  const step = windowS / 4;
+  for (let ts = t[0]!; ts <= t[n - 1]! - windowS * 0.5 || best === undefined; ts += step) {
+    while (j < n && t[j]! < ts) j++;
+    let s = 0;
+    let s2 = 0;
+    let k = 0;
+    for (let i = j; i < n && t[i]! < ts + windowS; i++) {
+      s += x[i]!;
+      s2 += x[i]! * x[i]!;
+      k++;
+    }
+    if (k >= 4) {
+      const mean = s / k;
+      const v = Math.max(0, s2 / k - mean * mean);
+      if (v < bestVar) {
+        bestVar = v;
+        best = { bias: mean, sigma: Math.sqrt(v), start: ts, end: ts + windowS };
+      }
+    }
+    if (j >= n || ts > t[n - 1]!) break;
+  }
+  if (!best) return { bias: median(x), sigma: robustSigma(x), start: t[0]!, end: t[n - 1]! };
+  return best;
+}
+
+/** x minus its centred moving average over ±`halfWindow` samples: removes trends, keeps vibration. */
+export function highPass(x: Float64Array, halfWindow: number): Float64Array {
+  const n = x.length;
+  const out = new Float64Array(n);
+  const prefix = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i]! + x[i]!;
+  for (let i = 0; i < n; i++) {
+    const a = Math.max(0, i - halfWindow);
+    const b = Math.min(n, i + halfWindow + 1);
+    out[i] = x[i]! - (prefix[b]! - prefix[a]!) / (b - a);
+  }
+  return out;
+}
+
+/** Median sample period of a time column (s). */
+export function medianPeriod(t: Float64Array): number {
+  if (t.length < 2) return NaN;
+  const d = new Float64Array(t.length - 1);
+  for (let i = 1; i < t.length; i++) d[i - 1] = t[i]! - t[i - 1]!;
+  return median(d);
+}
