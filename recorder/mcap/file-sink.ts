@@ -147,7 +147,7 @@ export class FileSink {
         try {
           await this.writeAll(parts, start, length);
         } catch (err) {
-          this.failure = err as NodeJS.ErrnoException;
+          this.failure = namingFile(err as NodeJS.ErrnoException, this.path);
           this.queuedBytes = 0;
           this.queue.length = 0;
           break;
@@ -186,6 +186,15 @@ export class FileSink {
       if (left > 0) remaining = skipBytes(remaining, bytesWritten);
     }
   }
+}
+
+/** fs write errors do not name the file ("ENOSPC: no space left on device, write"): add it. */
+function namingFile(err: NodeJS.ErrnoException, path: string): NodeJS.ErrnoException {
+  if (err.message.includes(path)) return err;
+  const named = new Error(`${err.message.replace(/, write$/, "")} (writing ${path})`) as NodeJS.ErrnoException;
+  if (err.code !== undefined) named.code = err.code;
+  if (err.errno !== undefined) named.errno = err.errno;
+  return named;
 }
 
 function skipBytes(parts: Uint8Array[], n: number): Uint8Array[] {
