@@ -1,7 +1,8 @@
 // Bundles the browser app in memory (esbuild, write: false) once per server start: the server
 // serves the returned map as static files. Output paths are fixed because index.html and the
 // worker constructor name them: /index.html, /app.js, /worker.js, /app.css, /wasm-zstd.wasm.
-import { build, type BuildOptions } from "esbuild";
+import { build, type BuildOptions, type Plugin } from "esbuild";
+import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -41,6 +42,21 @@ const INDEX_HTML = `<!doctype html>
 </html>
 `;
 
+/**
+ * "teledemo:panels" is viewer/app/panels/index.ts (PANEL_FACTORIES, written by the panels'
+ * author); while that file does not exist the app builds with no panels rather than failing.
+ */
+const optionalPanels: Plugin = {
+  name: "teledemo-optional-panels",
+  setup(b) {
+    b.onResolve({ filter: /^teledemo:panels$/ }, () => {
+      const file = join(APP_DIR, "panels", "index.ts");
+      return existsSync(file) ? { path: file } : { path: "panels", namespace: "teledemo-empty" };
+    });
+    b.onLoad({ filter: /.*/, namespace: "teledemo-empty" }, () => ({ contents: "export const PANEL_FACTORIES = [];", loader: "js" }));
+  },
+};
+
 let cached: Promise<Map<string, BuiltFile>> | undefined;
 
 /** Builds the app (once per process; later calls share the result). */
@@ -66,6 +82,7 @@ async function doBuild(): Promise<Map<string, BuiltFile>> {
     // wasm-zstd's emscripten loader has a Node branch that requires fs/path; it never runs in a browser.
     external: ["fs", "path"],
     define: { "process.env.NODE_ENV": '"production"' },
+    plugins: [optionalPanels],
   };
   const [app, worker] = await Promise.all([
     build({ ...common, format: "esm", entryPoints: { app: join(APP_DIR, "main.ts"), "app-style": join(APP_DIR, "styles.css") } }),
