@@ -223,7 +223,13 @@ export class EpisodeController {
           stored.set(topic, (stored.get(topic) ?? 0) + 1);
           const stampNs = health.add(topic, source.type, data, logNs);
           if (clocks !== undefined && stampNs !== undefined) {
-            const model = clocks.add(topic, stampNs, logNs);
+            let model: ClockModelMessage | undefined;
+            try {
+              model = clocks.add(topic, stampNs, logNs);
+            } catch (err) {
+              // a stamp no clock can hold (garbage bytes where a header should be): keep recording
+              this.warnClockModel(`recorder: clock model of ${topic}: ${(err as Error).message}`);
+            }
             if (model !== undefined) this.writeClockModel(episode, model, logNs);
           }
         },
@@ -337,11 +343,17 @@ export class EpisodeController {
       episode.write(CLOCK_MODEL_TOPIC, source, opts.encode(model), atNs, atNs);
     } catch (err) {
       // a clock model must never stop a recording; the raw stamps are in the file anyway
-      if (!this.clockModelWarned) this.options.log(`recorder: could not write a clock model for ${model.topic}: ${(err as Error).message}`);
-      this.clockModelWarned = true;
+      this.warnClockModel(`recorder: could not write a clock model for ${model.topic}: ${(err as Error).message}`);
     }
   }
-  private clockModelWarned = false;
+
+  private readonly clockModelWarnings = new Set<string>();
+  private warnClockModel(line: string): void {
+    const key = line.split(":").slice(0, 2).join(":");
+    if (this.clockModelWarnings.has(key)) return;
+    this.clockModelWarnings.add(key);
+    this.options.log(line);
+  }
 
   private async closeCurrent(): Promise<void> {
     const episode = this.current;
@@ -362,7 +374,15 @@ export class EpisodeController {
       this.index--;
       return;
     }
-    if (episode.error === undefined && this.clocks !== undefined) for (const m of this.clocks.final(endNs)) this.writeClockModel(episode, m, endNs);
+    if (episode.error === undefined && this.clocks !== undefined) {
+      let final: ClockModelMessage[] = [];
+      try {
+        final = this.clocks.final(endNs);
+      } catch (err) {
+        this.warnClockModel(`recorder: final clock models: ${(err as Error).message}`);
+      }
+      for (const m of final) this.writeClockModel(episode, m, endNs);
+    }
     this.clocks = undefined;
     if (episode.error === undefined) {
       episode.sideStorage.writeMetadata("teledemo.health", {
