@@ -93,9 +93,11 @@ describe("teledemo record", () => {
     const socket = new WebSocket(url);
     await new Promise((r) => socket.once("open", r));
     const replies: Array<Record<string, unknown>> = [];
+    const healthEvents: Array<{ health: Array<{ topic: string; rateHz: number; expectedHz?: number; status: string }> }> = [];
     socket.on("message", (d) => {
       const msg = JSON.parse(d.toString()) as Record<string, unknown>;
       if ("id" in msg || "ok" in msg) replies.push(msg);
+      else if ((msg.event as { kind?: string } | undefined)?.kind === "health") healthEvents.push(msg as unknown as (typeof healthEvents)[number]);
     });
     const ask = async (action: string) => {
       const n = replies.length;
@@ -104,6 +106,16 @@ describe("teledemo record", () => {
       return replies[n]!;
     };
     while (!out.includes('"state":"recording"')) await new Promise((r) => setTimeout(r, 20));
+    // live per-stream health is broadcast while the episode records (once a second)
+    while (healthEvents.length < 1) await new Promise((r) => setTimeout(r, 20));
+    const health = healthEvents.at(-1)!.health;
+    const ft = health.find((h) => h.topic === "/left_wrist/ft");
+    expect(ft?.expectedHz).toBe(200);
+    expect(ft?.rateHz).toBeGreaterThan(0);
+    const status = await ask("status");
+    expect(Array.isArray(status.health)).toBe(true);
+    // --json progress lines carry it too
+    expect(out).toMatch(/"kind":"progress".*"health":\[\{"topic"/);
     expect((await ask("mark_success")).ok).toBe(true);
     expect((await ask("stop")).ok).toBe(true);
     expect((await ask("bogus")).ok).toBe(false);
