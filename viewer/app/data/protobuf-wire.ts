@@ -189,9 +189,41 @@ export function protobufDecoder(fileDescriptorSet: Uint8Array, typeName: string)
     for (const e of fileEnums) parseEnum(e, scope, enums);
     return true;
   });
+  // Well-known types a writer may reference without including them in the set.
+  for (const wk of ["Timestamp", "Duration"]) {
+    const name = `.google.protobuf.${wk}`;
+    if (!messages.has(name)) {
+      messages.set(name, {
+        fullName: name,
+        fields: new Map([
+          [1, { name: "seconds", number: 1, type: 3, repeated: false, typeName: "" }],
+          [2, { name: "nanos", number: 2, type: 5, repeated: false, typeName: "" }],
+        ]),
+      });
+    }
+  }
+  // Resolve type references once: descriptors may name them relative to the message's scope.
+  for (const def of messages.values()) {
+    for (const f of def.fields.values()) {
+      if (f.type !== 11 || (f.typeName.startsWith(".") && messages.has(f.typeName))) continue;
+      const resolved = resolveName(f.typeName, def.fullName, messages);
+      if (resolved) f.typeName = resolved;
+    }
+  }
   const root = messages.get(`.${typeName}`);
   if (!root) throw new Error(`protobuf schema: message ${typeName} is not in the FileDescriptorSet`);
   return (bytes) => decodeMessage(new Wire(bytes), root, messages, enums);
+}
+
+/** Protobuf scoping: look the name up in the message's scope, then each enclosing one, then globally. */
+function resolveName(name: string, scope: string, messages: Map<string, MessageDef>): string | undefined {
+  if (name.startsWith(".")) return messages.has(name) ? name : undefined;
+  const parts = scope.split(".").filter((p) => p.length > 0);
+  for (let i = parts.length; i >= 0; i--) {
+    const candidate = `.${[...parts.slice(0, i), name].join(".")}`;
+    if (messages.has(candidate)) return candidate;
+  }
+  return undefined;
 }
 
 const PACKABLE = new Set([1, 2, 3, 4, 5, 6, 7, 8, 13, 14, 15, 16, 17, 18]);

@@ -123,9 +123,12 @@ export class LabelsEditor {
     return s?.kind === "event" ? this.content.events.find((e) => e.id === s.id) : undefined;
   }
 
-  /** The phase [ and ] act on: the selected one, else the one under the playhead. */
+  /**
+   * The phase [ and ] act on: the selected one, else the one strictly around the playhead (at a
+   * boundary a new phase begins, so labelling back-to-back phases needs no deselecting).
+   */
   currentPhase(tNs: bigint): PhaseLabel | undefined {
-    return this.selectedPhase() ?? this.content.phases.find((p) => ns(p.startNs) <= tNs && tNs <= ns(p.endNs));
+    return this.selectedPhase() ?? this.content.phases.find((p) => ns(p.startNs) < tNs && tNs < ns(p.endNs));
   }
 }
 
@@ -177,16 +180,19 @@ export function setPhaseStart(ed: LabelsEditor, tNs: bigint): void {
   });
 }
 
-/** `]`: the current phase ends at t (a new phase from the previous phase's end when there is none). */
+/**
+ * `]`: the current phase ends at t (a new phase from the previous phase's end when there is
+ * none). The phase is then complete: it is deselected so the next 1–9 arms the next phase's type.
+ */
 export function setPhaseEnd(ed: LabelsEditor, tNs: bigint, episodeStartNs: bigint): void {
-  const cur = ed.selectedPhase() ?? ed.content.phases.find((p) => ns(p.startNs) <= tNs && tNs <= ns(p.endNs));
+  const cur = ed.currentPhase(tNs);
   if (cur) {
     ed.edit(`phase ${cur.type} end set`, (d) => {
       const p = d.phases.find((x) => x.id === cur.id)!;
       p.endNs = tNs.toString();
       if (ns(p.startNs) > tNs) p.startNs = tNs.toString();
       sortPhases(d);
-      return { kind: "phase", id: p.id };
+      return null;
     });
     return;
   }
@@ -197,7 +203,7 @@ export function setPhaseEnd(ed: LabelsEditor, tNs: bigint, episodeStartNs: bigin
   ed.edit(`phase ${type} added`, (d) => {
     d.phases.push({ id, type, startNs: start.toString(), endNs: tNs.toString(), source: "manual" });
     sortPhases(d);
-    return { kind: "phase", id };
+    return null;
   });
 }
 

@@ -93,7 +93,7 @@ export async function mountEpisodePage(root: HTMLElement, id: string): Promise<(
     telemetry.event("problem", text);
   };
   const opened = await client
-    .request({ kind: "open", files: episode.files.map((f) => ({ url: f.url, bytes: f.bytes })), alignment: episode.alignment, token: authHeaders().Authorization?.slice(7) ?? null }, "opened")
+    .request({ kind: "open", files: episode.files.filter((f) => /\.mcap$/i.test(f.name)).map((f) => ({ url: f.url, bytes: f.bytes })), alignment: episode.alignment, token: authHeaders().Authorization?.slice(7) ?? null }, "opened")
     .catch((err: unknown) => {
       addProblem(`could not read the recording: ${err instanceof Error ? err.message : String(err)}`);
       return null;
@@ -346,6 +346,10 @@ export async function mountEpisodePage(root: HTMLElement, id: string): Promise<(
     if (phase && !ev.ctrlKey && !ev.metaKey && !ev.altKey) {
       choosePhaseType(editor, phase.name);
       ev.preventDefault();
+      return;
+    }
+    if (ev.key === "Escape") {
+      editor.select(null);
       return;
     }
     const action = hotkeys.action(ev);
