@@ -21,6 +21,9 @@ import { integerOption, numberOption, parseCommandArgs } from "./args.ts";
 import { type Command, type CommandContext, UsageError } from "./command.ts";
 import { resolveProfile } from "./profile-arg.ts";
 import { openRuntime } from "./runtime-arg.ts";
+import type { BridgeSource } from "../../nodes/bridge/source.ts";
+import { BridgeGapMarker, startBridgeSource } from "./bridge-source.ts";
+import { startLiveView, SYNC_TOPIC_PREFIX, type LiveView } from "./live.ts";
 import { teledemoBuild } from "./version.ts";
 
 const USAGE = `usage: teledemo record [options]
@@ -36,7 +39,10 @@ space pauses, Esc or q stops. The same actions are ROS 2 services (std_srvs/srv/
 recorder node: /teledemo_recorder/{start,stop,discard,mark_success,mark_failure,pause,resume,shutdown}.
 
 options:
-  --source sim|ros        sim: run the simulated rig in this process; ros: record the ROS graph  [sim]
+  --source sim|ros|bridge sim: run the simulated rig in this process; ros: record the ROS graph;
+                          bridge: record a robot's foxglove_bridge over the network (--url)  [sim]
+  --url ws://HOST:PORT    the robot's foxglove_bridge (--source bridge; no ROS needed here);
+                          reconnects after a drop and marks the gap (flag bridge_gap)
   --profile NAME|FILE     rig profile (topics, robot, firmware)                      [reference]
   --seed N                simulated rig seed                                         [1]
   --speed N|max           simulated rig speed; not 1 runs on sim time (/clock)       [1]
@@ -60,6 +66,9 @@ options:
   --flush-interval MS     write + fsync period                                       [500]
   --min-free SIZE         refuse to start below this free space, e.g. 2GB            [1GB]
   --control-port PORT     JSON control API over ws on 127.0.0.1:PORT (0: any free port)
+  --live-port PORT        live view for Foxglove/Lichtblick: the raw topics and (with a profile)
+                          the sync node's aligned frames and health, Foxglove WebSocket protocol
+  --live-host ADDR        listen address of the live view; 0.0.0.0 serves other machines [127.0.0.1]
   --reject-under-rate     discard an episode in which a stream fell under 90% of its expected rate
   --json                  JSON lines: events, progress (every 200 ms), summary
 `;
@@ -88,6 +97,9 @@ export const recordCommand: Command = {
   async run(argv, ctx) {
     const { values } = parseCommandArgs(argv, {
       source: { type: "string", default: "sim" },
+      url: { type: "string" },
+      "live-port": { type: "string" },
+      "live-host": { type: "string" },
       profile: { type: "string" },
       seed: { type: "string" },
       speed: { type: "string", default: "1" },
@@ -116,7 +128,11 @@ export const recordCommand: Command = {
       json: { type: "boolean", default: false },
     });
     const source = values.source;
-    if (source !== "sim" && source !== "ros") throw new UsageError(`--source must be sim or ros (bridge comes later), got "${source}"`);
+    if (source !== "sim" && source !== "ros" && source !== "bridge") throw new UsageError(`--source must be sim, ros or bridge, got "${source}"`);
+    if (source === "bridge" && values.url === undefined) throw new UsageError("--source bridge needs --url ws://<robot>:8765 (the robot's foxglove_bridge)");
+    if (source !== "bridge" && values.url !== undefined) throw new UsageError("--url applies to --source bridge only");
+    if (source === "bridge" && values.runtime !== "auto" && values.runtime !== "local") throw new UsageError("--source bridge records into the in-process runtime; --runtime must be auto or local");
+    const livePort = values["live-port"] === undefined ? undefined : integerOption("live-port", values["live-port"], 0, 0);
     const profile: RigProfile | undefined = values.profile !== undefined || source === "sim" ? resolveProfile(values.profile ?? "reference") : undefined;
     const seed = integerOption("seed", values.seed, 1);
     let speed: Speed;
@@ -125,7 +141,7 @@ export const recordCommand: Command = {
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
-    if (source === "ros" && values.speed !== "1") throw new UsageError("--speed applies to --source sim only");
+    if (source !== "sim" && values.speed !== "1") throw new UsageError("--speed applies to --source sim only");
     let compression: ChunkCompression;
     try {
       compression = parseCompression(values.compression);
@@ -145,7 +161,9 @@ export const recordCommand: Command = {
     if (topicsMode !== "profile" && topicsMode !== "all") throw new UsageError(`--topics must be profile or all, got "${topicsMode}"`);
     if (topicsMode === "profile" && profile === undefined) throw new UsageError("--topics profile needs --profile");
     const include = regexOption("include", values.include);
-    const exclude = regexOption("exclude", values.exclude);
+    const userExclude = regexOption("exclude", values.exclude);
+    // The live view's sync node output is served, not recorded (the recorder writes its own clock models).
+    const exclude = livePort !== undefined && profile ? new RegExp(userExclude ? `${userExclude.source}|^${SYNC_TOPIC_PREFIX}` : `^${SYNC_TOPIC_PREFIX}`) : userExclude;
     const maxCalibrationAgeDays = numberOption("max-calibration-age", values["max-calibration-age"], 90, (n) => n > 0);
     let calibration: RigCalibration | undefined;
     if (values.calibration !== undefined) {
@@ -168,7 +186,8 @@ export const recordCommand: Command = {
       throw new Error(`cannot create the library folder ${libraryDir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
 
-    const { runtime, registry, codec } = await openRuntime(values.runtime, ctx);
+    const { runtime, registry, codec } = await openRuntime(source === "bridge" ? "local" : values.runtime, ctx);
+    let bridge: BridgeSource | undefined;
     const useSimTime = source === "sim" && speed !== 1;
     const selection: TopicSelection = {
       ...(topicsMode === "profile" && profile ? { topics: profile.streams.map((s) => ({ topic: s.topic, type: s.type, qos: s.qos })) } : {}),
@@ -178,7 +197,8 @@ export const recordCommand: Command = {
     const log = (line: string) => ctx.stderr(`${line}\n`);
     const recorder = new RecorderNode({
       runtime,
-      schemaText: (type) => (registry.has(type) ? registry.schemaText(type) : undefined),
+      // A bridge's advertised schema text is what rosbag2 on the robot writes: it wins.
+      schemaText: (type) => bridge?.schemaText(type) ?? (registry.has(type) ? registry.schemaText(type) : undefined),
       selection,
       useSimTime,
       log,
@@ -243,16 +263,51 @@ export const recordCommand: Command = {
     const status = new StatusPrinter(ctx, values.json, controller, recorder, episodes === 0 ? undefined : episodes);
     controller.on((e) => status.event(e));
     recorder.onMessage = () => controller.tick();
+    if (source === "bridge" && values.url !== undefined) {
+      const gaps = new BridgeGapMarker(controller, recorder);
+      const wanted = selection.topics ? new Set(selection.topics.map((t) => t.topic)) : undefined;
+      try {
+        bridge = await startBridgeSource({
+          runtime,
+          url: values.url,
+          registry,
+          profile,
+          wants: (topic) => (wanted === undefined || wanted.has(topic)) && !(include && !include.test(topic)) && !(exclude && exclude.test(topic)),
+          log,
+          onEvent: (event) => {
+            gaps.event(event);
+            if (event.kind === "channel") recorder.discover();
+            else if (event.kind === "disconnected" || event.kind === "reconnected") {
+              const text = event.kind === "disconnected" ? `bridge: connection lost (${event.reason}); reconnecting` : `bridge: reconnected after ${(Number(event.gapNs) / 1e9).toFixed(2)} s`;
+              if (values.json) ctx.stdout(`${JSON.stringify({ kind: `bridge_${event.kind}`, wallMs: Date.now(), ...(event.kind === "disconnected" ? { reason: event.reason } : { gapS: Number(event.gapNs) / 1e9 }) })}\n`);
+              else log(text);
+            }
+          },
+        });
+      } catch (err) {
+        recorder.destroy();
+        await runtime.shutdown();
+        throw new UsageError((err as Error).message);
+      }
+    }
+    let live: LiveView | undefined;
+    if (livePort !== undefined) {
+      live = await startLiveView({ runtime, registry, codec, profile, port: livePort, ...(values["live-host"] ? { host: values["live-host"] } : {}), useSimTime, ...(bridge ? { schemaText: (t: string) => bridge?.schemaText(t) } : {}), log });
+      if (values.json) ctx.stdout(`${JSON.stringify({ kind: "live", url: live.server.url })}\n`);
+      else ctx.stdout(`live view: ${live.server.url}\n`);
+    }
     let warnedEmpty = false;
     const startedMs = Date.now();
     const ticker = setInterval(() => {
-      if (source === "ros") recorder.discover();
+      if (source !== "sim") recorder.discover();
       if (!warnedEmpty && Date.now() - startedMs > 2000 && recorder.counters().every((t) => t.received === 0)) {
         warnedEmpty = true;
         log(
           source === "ros"
             ? `teledemo record: nothing received yet: the ROS graph has ${recorder.counters().length} matching topics (runtime ${runtime.kind}${runtime.kind === "local" ? ": the in-process runtime sees no robot — source ROS 2 or use --runtime ros" : ""})`
-            : "teledemo record: nothing received yet from the simulated rig",
+            : source === "bridge"
+              ? `teledemo record: nothing received yet from the bridge (${bridge?.client.connected ? "connected; it advertised no matching cdr topics yet" : "not connected"})`
+              : "teledemo record: nothing received yet from the simulated rig",
         );
       }
       controller.tick();
@@ -291,6 +346,8 @@ export const recordCommand: Command = {
       process.off("SIGTERM", onSignal);
       rig?.stop();
       await rigRun;
+      bridge?.stop();
+      await live?.close();
       recorder.destroy();
       await runtime.shutdown();
     }

@@ -1,0 +1,112 @@
+// `teledemo record --source bridge` glue: starts the foxglove_bridge source on the recorder's
+// (in-process) runtime, and marks every connection gap in the episode that was open when it
+// happened: an episode flag (bridge_gap), a foxglove.Log message on /teledemo/bridge (level
+// WARNING at the drop, INFO at the reconnection, both in the file's timeline), and one metadata
+// record per gap (teledemo.bridge_gap.N: start/end ns, seconds, reason). Stream health shows the
+// gap too: every stream's rate falls and its gap count rises.
+import type { RigProfile } from "../../nodes/rig/profile.ts";
+import type { MessageRegistry } from "../../nodes/messages/index.ts";
+import type { Nanos, Runtime } from "../../nodes/runtime/api.ts";
+import { BridgeSource, type BridgeEvent } from "../../nodes/bridge/index.ts";
+import type { EpisodeController } from "../../recorder/episode/controller.ts";
+import type { EpisodeWriter } from "../../recorder/episode/episode-writer.ts";
+import type { RecorderNode } from "../../recorder/node/recorder-node.ts";
+import { foxgloveProtobufSchema } from "../../recorder/side/protobuf-schemas.ts";
+
+export const BRIDGE_LOG_TOPIC = "/teledemo/bridge";
+export const BRIDGE_GAP_FLAG = "bridge_gap";
+
+export interface StartBridgeOptions {
+  runtime: Runtime;
+  url: string;
+  registry: MessageRegistry;
+  profile: RigProfile | undefined;
+  wants: (topic: string) => boolean;
+  log: (line: string) => void;
+  /** Connection events as they happen (the command prints them). */
+  onEvent?: (event: BridgeEvent) => void;
+}
+
+export async function startBridgeSource(options: StartBridgeOptions): Promise<BridgeSource> {
+  const profileQos = new Map(options.profile?.streams.map((s) => [s.topic, s.qos]) ?? []);
+  const source = new BridgeSource({
+    runtime: options.runtime,
+    url: options.url,
+    wants: options.wants,
+    profileQos: (topic) => profileQos.get(topic),
+    log: options.log,
+    onEvent: (event) => {
+      // Types the robot has and we do not (its own message packages) become known, so health
+      // can read their header stamps.
+      if (event.kind === "channel" && !options.registry.has(event.channel.type)) {
+        try {
+          options.registry.addSchema(event.channel.type, event.channel.schemaText, { origin: `bridge ${options.url}` });
+        } catch (err) {
+          options.log(`bridge: cannot parse the definition of ${event.channel.type} (${(err as Error).message}); its messages are recorded raw`);
+        }
+      }
+      options.onEvent?.(event);
+    },
+  });
+  await source.start();
+  return source;
+}
+
+/** Writes connection gaps into the open episode (see the file comment). */
+export class BridgeGapMarker {
+  private readonly logChannels = new WeakSet<EpisodeWriter>();
+  private readonly gapCounts = new WeakMap<EpisodeWriter, number>();
+  private lastDrop: { atNs: Nanos; reason: string } | undefined;
+
+  constructor(
+    private readonly controller: EpisodeController,
+    private readonly recorder: RecorderNode,
+  ) {}
+
+  event(event: BridgeEvent): void {
+    if (event.kind === "disconnected") {
+      this.lastDrop = { atNs: this.recorder.now(), reason: event.reason };
+      this.log("WARNING", `bridge connection to ${event.url} lost: ${event.reason}; reconnecting`);
+    } else if (event.kind === "reconnected") {
+      const endNs = this.recorder.now();
+      const startNs = this.lastDrop?.atNs ?? endNs - event.gapNs;
+      const seconds = Number(endNs - startNs) / 1e9;
+      this.log("INFO", `bridge reconnected to ${event.url} after ${seconds.toFixed(2)} s (${event.attempts} attempt${event.attempts === 1 ? "" : "s"})`);
+      const episode = this.controller.currentEpisode;
+      if (episode !== undefined) {
+        const n = (this.gapCounts.get(episode) ?? 0) + 1;
+        this.gapCounts.set(episode, n);
+        episode.addFlag(BRIDGE_GAP_FLAG);
+        episode.sideStorage.writeMetadata(`teledemo.bridge_gap.${n}`, {
+          url: event.url,
+          start_ns: String(startNs),
+          end_ns: String(endNs),
+          duration_s: seconds.toFixed(3),
+          reason: this.lastDrop?.reason ?? "",
+        });
+      }
+      this.lastDrop = undefined;
+    }
+  }
+
+  private log(level: "INFO" | "WARNING", message: string): void {
+    const episode = this.controller.currentEpisode;
+    if (episode === undefined) return;
+    const schema = foxgloveProtobufSchema("Log");
+    if (!this.logChannels.has(episode)) {
+      episode.sideStorage.createSideChannel({ topic: BRIDGE_LOG_TOPIC, schemaName: schema.name, schemaEncoding: "protobuf", schemaData: schema.data, messageEncoding: "protobuf" });
+      this.logChannels.add(episode);
+    }
+    const now = this.recorder.now();
+    const data = schema.encode({
+      timestamp: { seconds: Number(now / 1_000_000_000n), nanos: Number(now % 1_000_000_000n) },
+      level: level === "INFO" ? 2 : 3,
+      message,
+      name: "teledemo_bridge",
+      file: "",
+      line: 0,
+    });
+    episode.sideStorage.writeSide(BRIDGE_LOG_TOPIC, data, now, now);
+    if (level === "WARNING") episode.addFlag(BRIDGE_GAP_FLAG);
+  }
+}
