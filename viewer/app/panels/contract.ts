@@ -39,6 +39,11 @@ export interface PanelContext {
   /** Persist panel settings (layout and toggles are remembered in localStorage by the core). */
   saveSettings(settings: Record<string, unknown>): void;
   loadSettings(): Record<string, unknown>;
+  /**
+   * GET a JSON API path (viewer/shared/http-api.ts `api.*`) with the app's auth header; rejects on
+   * a non-2xx status. Optional: panels that need the API (agreement) fall back to plain fetch.
+   */
+  fetchJson?<T>(path: string): Promise<T>;
 }
 
 export interface Panel {
