@@ -82,6 +82,13 @@ export interface AlignedEpisode {
   readonly endNs: bigint;
   /** Corrected time of a sample of `topic` with header stamp `stampNs` received at `logNs`. */
   correctedNs(topic: string, stampNs: bigint | undefined, logNs: bigint): bigint;
+  /**
+   * Optional: the corrected times of every message of `topic`, ascending (known from opening,
+   * no read needed); undefined for an unknown topic. Lets QA and reports measure rates and gaps.
+   */
+  correctedTimes?(topic: string): readonly bigint[] | undefined;
+  /** Optional: problems met while opening (unindexed files scanned, an unusable alignment.json). */
+  readonly problems?: readonly string[];
   /** The clock models in serialized form (what the browser applies itself), keyed by topic. */
   alignmentJson(): AlignmentFileJson;
   /** Every message of the chosen topics ordered by corrected time, in [startNs, endNs). */

@@ -335,6 +335,11 @@ class Episode implements AlignedEpisode {
     this.maxLagNs = maxLag ?? 0n;
   }
 
+  correctedTimes(topic: string): readonly bigint[] | undefined {
+    const s = this.byTopic.get(topic);
+    return s ? Array.from(s.corrected) : undefined;
+  }
+
   correctedNs(topic: string, stampNs: bigint | undefined, logNs: bigint): bigint {
     const s = this.byTopic.get(topic);
     if (!s) return logNs;
