@@ -90,7 +90,7 @@ export function aggregateFeatureStats(list: readonly FeatureStats[]): FeatureSta
   for (const s of list) for (let d = 0; d < dim; d++) mean[d]! += (s.mean[d]! * s.count[0]!) / total;
   const variance = new Array<number>(dim).fill(0);
   for (const s of list) for (let d = 0; d < dim; d++) variance[d]! += ((s.std[d]! ** 2 + (s.mean[d]! - mean[d]!) ** 2) * s.count[0]!) / total;
-  const pick = (key: StatKey, f: (a: number, b: number) => number) => Array.from({ length: dim }, (_, d) => list.map((s) => s[key][d]!).reduce(f));
+  const pick = (key: StatKey, f: (a: number, b: number) => number) => Array.from({ length: dim }, (_, d) => list.map((s) => s[key][d]!).reduce((a, b) => f(a, b)));
   const out: FeatureStats = {
     min: pick("min", Math.min),
     max: pick("max", Math.max),

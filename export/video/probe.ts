@@ -1,6 +1,7 @@
 // ffprobe (an independent reader of what ffmpeg wrote) and stream-copy concatenation of mp4 files.
 import { execFile } from "node:child_process";
 import { renameSync, rmSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { promisify } from "node:util";
 import { z } from "zod";
 import { FFMPEG, FFPROBE } from "./ffmpeg.ts";
@@ -71,7 +72,8 @@ export async function appendVideo(target: string, segment: string): Promise<void
   const list = `${target}.concat.txt`;
   const tmp = `${target}.tmp.mp4`;
   const quote = (p: string) => `file '${p.replace(/'/g, "'\\''")}'`;
-  writeFileSync(list, `${quote(target)}\n${quote(segment)}\n`);
+  // The concat demuxer resolves relative names against the list's folder: give absolute ones.
+  writeFileSync(list, `${quote(resolve(target))}\n${quote(resolve(segment))}\n`);
   try {
     await execFileAsync(FFMPEG, ["-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-f", "concat", "-safe", "0", "-i", list, "-c", "copy", "-f", "mp4", tmp], { maxBuffer: 8 << 20 });
     renameSync(tmp, target);
