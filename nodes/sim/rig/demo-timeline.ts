@@ -52,7 +52,9 @@ export class DemoTimeline {
   private append(startNs: bigint): ScheduledDemo {
     const index = this.nextIndex++;
     const seed = this.baseSeed + index;
-    const scheduled: ScheduledDemo = { index, seed, startNs, demo: this.factory(seed, this.profile) };
+    // each demonstration starts where the previous one left the arms (continuous joints)
+    const previous = this.demos[this.demos.length - 1]?.demo;
+    const scheduled: ScheduledDemo = { index, seed, startNs, demo: this.factory(seed, this.profile, previous) };
     this.demos.push(scheduled);
     // Old demonstrations are only needed while late sensors still sample them.
     if (this.demos.length > 4) this.demos.splice(0, this.demos.length - 4);

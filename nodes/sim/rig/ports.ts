@@ -5,7 +5,8 @@ import type { Demo } from "../world/index.ts";
 
 export type SimDemo = Pick<
   Demo,
-  "duration" | "groundTruth" | "jointsAt" | "leaderAt" | "wrenchAt" | "tactileAt" | "imuAt" | "transformsAt" | "framePoseAt" | "sceneAt"
+  "duration" | "groundTruth" | "jointsAt" | "leaderAt" | "wrenchAt" | "tactileAt" | "imuAt" | "transformsAt" | "framePoseAt" | "sceneAt" | "endJoints"
 >;
 
-export type DemoFactory = (seed: number, profile: RigProfile) => SimDemo;
+/** `previous`: the demonstration just before (its end is where this one starts from), if any. */
+export type DemoFactory = (seed: number, profile: RigProfile, previous?: SimDemo) => SimDemo;

@@ -19,7 +19,7 @@ import type {
 } from "../types.ts";
 import { PAD_IDS } from "../types.ts";
 import { GraspModel } from "./grasp.ts";
-import { ArmTrajectories } from "./joints.ts";
+import { ArmTrajectories, startBlendWeight, type StartJoints } from "./joints.ts";
 import { ArmKinematics } from "./kinematics.ts";
 import { JOINT_COUNT, KinCache } from "./kin-cache.ts";
 import { LoadModel } from "./load.ts";
@@ -50,6 +50,12 @@ export interface DemoOptions {
   profile: WorldProfile;
   /** Sensor noise and biases (default true). Off gives the noiseless truth, for tests and metrics. */
   noise?: boolean;
+  /**
+   * Where the previous demonstration left the arms (its endJoints()): the arms and grippers then
+   * blend from there into this demonstration's motion over its first START_BLEND_S, so
+   * back-to-back demonstrations are continuous. Without it the demonstration starts at its own home.
+   */
+  startFrom?: StartJoints;
 }
 
 export interface Demo {
@@ -79,6 +85,8 @@ export interface Demo {
   /** Pose of any moving or profile-static frame in the root frame (e.g. a wrist camera's optical frame). */
   framePoseAt(frame: string, t: number): Pose;
   sceneAt(t: number): SceneGeometry;
+  /** Noiseless leader and follower joint positions (JOINT_NAMES order) at the end: the next demonstration's startFrom. */
+  endJoints(): StartJoints;
 }
 
 const POSITION_NOISE = 2e-6; // rad, encoder
@@ -113,6 +121,7 @@ class ScriptedDemo implements Demo {
   private readonly noiseOn: boolean;
   private readonly lag: number;
   private readonly tmp = newMat4();
+  private leaderGripperStart: [number, number] | undefined;
 
   constructor(opts: DemoOptions) {
     this.seed = opts.seed;
@@ -127,10 +136,19 @@ class ScriptedDemo implements Demo {
     this.activeArm = s.arm;
     this.lag = s.lag;
     const plan = buildPlan(s, this.bases[s.arm][13]!);
-    this.arms = new ArmTrajectories(s.arm, s.lag, plan, kin, opts.seed);
+    this.arms = new ArmTrajectories(s.arm, s.lag, plan, kin, opts.seed, opts.startFrom);
     this.cache = new KinCache(kin, this.arms, IDLE_OPENING, undefined);
     this.grasp = new GraspModel(s, plan, s.lag, (t, out) => this.cache.tcp(s.arm, t, out));
     this.cache.setGrasp(this.grasp);
+    if (opts.startFrom !== undefined) {
+      // grippers blend in too (arms do inside ArmTrajectories): offsets against this demo's own t = 0
+      const own = this.cache.at(0).q;
+      const start = opts.startFrom.follower;
+      this.cache.setGripperStart([start[gripperIndex("left")]! - own[gripperIndex("left")]!, start[gripperIndex("right")]! - own[gripperIndex("right")]!]);
+      const ownLeader = this.leaderAt(0).position;
+      const lead = opts.startFrom.leader;
+      this.leaderGripperStart = [lead[gripperIndex("left")]! - ownLeader[gripperIndex("left")]!, lead[gripperIndex("right")]! - ownLeader[gripperIndex("right")]!];
+    }
     this.load = new LoadModel(this.grasp, s.object.mass);
 
     this.duration = plan.end + s.lag;
@@ -217,7 +235,17 @@ class ScriptedDemo implements Demo {
     const idle: SidePrefix = this.activeArm === "right" ? "left" : "right";
     position[gripperIndex(this.activeArm)] = this.grasp.freeOpening(t + this.lag);
     position[gripperIndex(idle)] = IDLE_OPENING;
+    const start = this.leaderGripperStart;
+    if (start !== undefined) {
+      const w = startBlendWeight(t);
+      position[gripperIndex("left")] = position[gripperIndex("left")]! + w * start[0];
+      position[gripperIndex("right")] = position[gripperIndex("right")]! + w * start[1];
+    }
     return { names: [...JOINT_NAMES], position };
+  }
+
+  endJoints(): StartJoints {
+    return { leader: Float64Array.from(this.leaderAt(this.duration).position), follower: Float64Array.from(this.cache.at(this.duration).q) };
   }
 
   wrenchAt(side: SidePrefix, t: number): Wrench {

@@ -15,6 +15,33 @@ import { Prng } from "./rng.ts";
 export const KNOT_DT = 0.004;
 /** The splines start this long before t = 0 so that leader(t − lag) is defined from the start. */
 const PRE_ROLL = 0.2;
+/** How long a demonstration takes to blend in from where the previous one left the arms, s. */
+export const START_BLEND_S = 1.2;
+
+/**
+ * Weight of the start offset at t: 1 up to t = 0, falling smoothly (C¹ smoothstep) to 0 at
+ * START_BLEND_S. Adding weight(t)·(previous end − own start) to a trajectory makes back-to-back
+ * demonstrations continuous in position and velocity, and leaves it untouched after the blend.
+ */
+export function startBlendWeight(t: number): number {
+  if (t <= 0) return 1;
+  if (t >= START_BLEND_S) return 0;
+  const x = t / START_BLEND_S;
+  return 1 - x * x * (3 - 2 * x);
+}
+
+/** d(weight)/dt. */
+export function startBlendRate(t: number): number {
+  if (t <= 0 || t >= START_BLEND_S) return 0;
+  const x = t / START_BLEND_S;
+  return (-6 * x * (1 - x)) / START_BLEND_S;
+}
+
+/** Where the previous demonstration left the arms (noiseless joint positions, JOINT_NAMES order). */
+export interface StartJoints {
+  leader: ArrayLike<number>;
+  follower: ArrayLike<number>;
+}
 
 interface Wobble {
   amp: number;
@@ -39,6 +66,7 @@ export class ArmTrajectories {
     plan: Plan,
     kin: Record<SidePrefix, ArmKinematics>,
     seed: number,
+    startFrom?: StartJoints,
   ) {
     const r = new Prng(seed ^ 0x51f15e);
     const kinA = kin[activeSide];
@@ -95,6 +123,11 @@ export class ArmTrajectories {
       leaderAt(t - lag, followerKnots, k * C);
       for (let j = 0; j < C; j++) followerKnots[k * C + j] = followerKnots[k * C + j]! + wobble(tracking[j]!, t);
     }
+    if (startFrom !== undefined) {
+      // Blend in from the previous demonstration's end: offsets at t = 0, faded over START_BLEND_S.
+      blendKnots(leaderKnots, C, startFrom.leader, -PRE_ROLL);
+      blendKnots(followerKnots, C, startFrom.follower, -PRE_ROLL);
+    }
     this.leaderSpline = new UniformSpline(-PRE_ROLL, KNOT_DT, C, leaderKnots);
     this.followerSpline = new UniformSpline(-PRE_ROLL, KNOT_DT, C, followerKnots);
   }
@@ -107,5 +140,18 @@ export class ArmTrajectories {
   /** Follower arm joints: leader delayed by `lag`, plus a small smooth tracking error. */
   follower(t: number, pos: Float64Array, vel: Float64Array): void {
     this.followerSpline.evaluate(t, pos, vel);
+  }
+}
+
+/** Adds weight(t)·(start − knots at t = 0) to the first C channels of knots starting at t0. */
+function blendKnots(knots: Float64Array, C: number, start: ArrayLike<number>, t0: number): void {
+  const k0 = Math.round(-t0 / KNOT_DT);
+  const offset = new Float64Array(C);
+  for (let j = 0; j < C; j++) offset[j] = start[j]! - knots[k0 * C + j]!;
+  const m = knots.length / C;
+  for (let k = 0; k < m; k++) {
+    const w = startBlendWeight(t0 + k * KNOT_DT);
+    if (w === 0) break;
+    for (let j = 0; j < C; j++) knots[k * C + j] = knots[k * C + j]! + w * offset[j]!;
   }
 }

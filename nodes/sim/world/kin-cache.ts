@@ -4,7 +4,7 @@ import { mat4 } from "gl-matrix";
 import type { SidePrefix } from "../types.ts";
 import { ARM_DOF, armOffset, gripperIndex } from "./robot.ts";
 import { ArmFrames, type ArmKinematics, TCP_LOCAL } from "./kinematics.ts";
-import type { ArmTrajectories } from "./joints.ts";
+import { startBlendRate, startBlendWeight, type ArmTrajectories } from "./joints.ts";
 import type { GraspModel } from "./grasp.ts";
 import type { Mat4 } from "./rigid.ts";
 
@@ -51,6 +51,14 @@ export class KinCache {
     this.slots = Array.from({ length: SLOTS }, () => new KinSample(kin));
   }
 
+  /** Per gripper (left, right), the offset that blends in from the previous demonstration's end. */
+  private gripperStart: [number, number] | undefined;
+
+  setGripperStart(offsets: [number, number]): void {
+    this.gripperStart = offsets;
+    for (const s of this.slots) s.t = Number.NaN;
+  }
+
   setGrasp(g: GraspModel): void {
     this.grasp = g;
     for (const s of this.slots) s.t = Number.NaN;
@@ -69,6 +77,17 @@ export class KinCache {
       const [g, gd] = this.grasp.opening(t);
       s.q[gripperIndex(active)] = g;
       s.qd[gripperIndex(active)] = gd;
+    }
+    const start = this.gripperStart;
+    if (start !== undefined) {
+      const w = startBlendWeight(t), wd = startBlendRate(t);
+      if (w !== 0) {
+        const gl = gripperIndex("left"), gr = gripperIndex("right");
+        s.q[gl] = s.q[gl]! + w * start[0];
+        s.q[gr] = s.q[gr]! + w * start[1];
+        s.qd[gl] = s.qd[gl]! + wd * start[0];
+        s.qd[gr] = s.qd[gr]! + wd * start[1];
+      }
     }
     s.fkLeft = s.fkRight = false;
     s.t = t;
