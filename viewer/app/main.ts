@@ -10,7 +10,11 @@ const root = document.getElementById("app")!;
 let unmount: (() => void) | null = null;
 let routeSeq = 0;
 
-window.addEventListener("error", (ev) => telemetry.pageError(String(ev.message)));
+window.addEventListener("error", (ev) => {
+  // The browser reports a resize that settles over two frames as an "error"; it is not one.
+  if (/ResizeObserver loop/.test(String(ev.message))) return;
+  telemetry.pageError(String(ev.message));
+});
 window.addEventListener("unhandledrejection", (ev) => telemetry.pageError(String(ev.reason instanceof Error ? ev.reason.message : ev.reason)));
 
 async function route(): Promise<void> {

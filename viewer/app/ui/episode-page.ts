@@ -446,7 +446,8 @@ export async function mountEpisodePage(root: HTMLElement, id: string): Promise<(
     flush: () => autosave.flush(),
     topics: () => opened?.topics ?? [],
     visibleTopics,
-    panels: () => grid.visiblePanels().map((p) => ({ id: p.id, title: p.title })),
+    panels: () => grid.visiblePanels().map((p) => ({ id: p.id, title: p.title, topics: [...p.topics()] })),
+    problems: () => Array.from(problems.children).map((c) => c.textContent ?? ""),
     firstFrameDone: () => firstFrameDone,
   });
   return () => {

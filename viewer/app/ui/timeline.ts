@@ -56,7 +56,8 @@ export class Timeline {
       const hit = this.hit(ev.offsetX, ev.offsetY);
       if (hit?.kind === "suggestion") this.actions.accept(hit.s);
     });
-    new ResizeObserver(() => this.render(this.tNs)).observe(this.element);
+    // Redraw on the next frame, not inside the observer: drawing sets the canvas size, which would re-trigger it.
+    new ResizeObserver(() => requestAnimationFrame(() => this.render(this.tNs))).observe(this.element);
   }
 
   get height(): number {
@@ -120,7 +121,6 @@ export class Timeline {
     if (this.canvas.width !== Math.round(width * dpr) || this.canvas.height !== Math.round(height * dpr)) {
       this.canvas.width = Math.round(width * dpr);
       this.canvas.height = Math.round(height * dpr);
-      this.canvas.style.width = `${width}px`;
       this.canvas.style.height = `${height}px`;
     }
     const c = this.ctx;
