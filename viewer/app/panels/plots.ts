@@ -22,6 +22,8 @@ export interface ChartSpec {
   title: string;
   unit: string;
   series: Series[];
+  /** Series known only from the data (joint names without a URDF): resolved at the first render that has a message. */
+  resolve?: (data: PanelContext["data"], tNs: bigint) => Series[] | undefined;
 }
 
 const NS = 1_000_000_000;
@@ -118,6 +120,8 @@ export class PlotPanel implements Panel {
     readonly title: string,
     specs: ChartSpec[],
     private readonly sync: PlotSync,
+    /** Topics needed before the series are known (see ChartSpec.resolve). */
+    private readonly extraTopics: readonly string[] = [],
   ) {
     this.settings = new PanelSettings(ctx, id);
     this.hidden = new Set((arr(this.settings.get()["hidden"]) ?? []).filter((x): x is string => typeof x === "string"));
@@ -196,7 +200,7 @@ export class PlotPanel implements Panel {
   }
 
   topics(): readonly string[] {
-    return [...new Set(this.charts.flatMap((c) => c.spec.series.map((s) => s.topic)))];
+    return [...new Set([...this.extraTopics, ...this.charts.flatMap((c) => c.spec.series.map((s) => s.topic))])];
   }
 
   /** The drawn state of each chart (for tests). */
@@ -206,6 +210,16 @@ export class PlotPanel implements Panel {
 
   render(tNs: bigint): void {
     this.lastT = tNs;
+    let resolved = false;
+    for (const c of this.charts) {
+      if (!c.spec.resolve || c.spec.series.length > 0) continue;
+      const series = c.spec.resolve(this.ctx.data, tNs);
+      if (series && series.length > 0) {
+        c.spec.series = series;
+        resolved = true;
+      }
+    }
+    if (resolved) this.buildLegend();
     for (const c of this.charts) this.drawChart(c, tNs);
   }
 
@@ -383,9 +397,16 @@ function armsOf(urdf: string | null): Map<string, string[]> {
 }
 
 /** Plot panels for what the episode has. */
-export function plotSpecs(ctx: PanelContext): Array<{ id: string; title: string; charts: ChartSpec[] }> {
+export interface PlotPanelSpec {
+  id: string;
+  title: string;
+  charts: ChartSpec[];
+  topics?: string[];
+}
+
+export function plotSpecs(ctx: PanelContext): PlotPanelSpec[] {
   const ep = ctx.episode;
-  const out: Array<{ id: string; title: string; charts: ChartSpec[] }> = [];
+  const out: PlotPanelSpec[] = [];
   const joints = measuredJointTopic(ep);
   if (joints) {
     const arms = armsOf(ep.urdf);
@@ -393,12 +414,19 @@ export function plotSpecs(ctx: PanelContext): Array<{ id: string; title: string;
       { title: "position", unit: "rad | m", series: names.map((n) => jointSeries(joints, n, "position")) },
       { title: "velocity", unit: "rad/s | m/s", series: names.map((n) => jointSeries(joints, n, "velocity")) },
     ];
-    if (arms.size > 0) for (const [arm, names] of arms) out.push({ id: `plot:joints:${arm}`, title: `Joints · ${arm}`, charts: chartsFor(names) });
+    if (arms.size > 0) for (const [arm, names] of arms) out.push({ id: `plot:joints:${arm}`, title: `Joints · ${arm}`, charts: chartsFor(names), topics: [joints] });
     else {
-      // no URDF: the joints named in the first loaded message
-      const first = ctx.data.all(joints)[0] ?? ctx.data.latest(joints, BigInt(ep.endNs || "0"));
-      const names = strings(first?.value["name"]) ?? [];
-      if (names.length) out.push({ id: "plot:joints", title: "Joints", charts: chartsFor(names) });
+      // no kinematics in the URDF: the joints named by the joint state at the playhead
+      const names = (data: PanelContext["data"], t: bigint) => strings(data.latest(joints, t)?.value["name"] ?? data.range(joints, t, t + 5n * BigInt(NS))[0]?.value["name"]);
+      out.push({
+        id: "plot:joints",
+        title: "Joints",
+        topics: [joints],
+        charts: [
+          { title: "position", unit: "rad | m", series: [], resolve: (d, t) => names(d, t)?.map((n) => jointSeries(joints, n, "position")) },
+          { title: "velocity", unit: "rad/s | m/s", series: [], resolve: (d, t) => names(d, t)?.map((n) => jointSeries(joints, n, "velocity")) },
+        ],
+      });
     }
   }
   const wrenches = topicsOf(ep, "wrench");
@@ -434,5 +462,5 @@ export const plotsFactory: PanelFactory = (ctx) => {
   const specs = plotSpecs(ctx);
   if (specs.length === 0) return null;
   const sync = new PlotSync(new PanelSettings(ctx, "plots"));
-  return specs.map((s) => new PlotPanel(ctx, s.id, s.title, s.charts, sync));
+  return specs.map((s) => new PlotPanel(ctx, s.id, s.title, s.charts, sync, s.topics));
 };

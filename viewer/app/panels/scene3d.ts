@@ -98,6 +98,8 @@ export class Scene3DPanel implements Panel {
     if (ep.urdf && this.jointTopic) {
       try {
         kin = new Kinematics(ep.urdf);
+        // a URDF of fixed frames only (extrinsics) cannot pose the arms: /tf does
+        if (kin.movingJoints().length === 0) kin = null;
       } catch {
         kin = null; // a URDF we cannot read: the arms are drawn from TF instead
       }
