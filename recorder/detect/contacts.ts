@@ -12,7 +12,7 @@
 // Impact, per wrist: a spike in the force's sample-to-sample change far above its noise, away
 //   from the contact events already found.
 // Wrists get onset/release from F/T only when their side has no tactile pads.
-import { highPass, medianPeriod, quietWindow, robustSigma } from "./stats.ts";
+import { highPass, median, medianPeriod, quietWindow, robustSigma } from "./stats.ts";
 import type { Side, TactileSeries, WrenchSeries } from "./series.ts";
 
 export type ContactEventType = "onset" | "release" | "slip" | "impact";
@@ -49,6 +49,8 @@ export const CONTACT = {
   slipRatioFloor: 0.02,
   /** A second slip within one contact needs this much quiet first. */
   slipRefractoryS: 0.3,
+  /** A tactile slip must be confirmed by the wrist's F/T when the side has one. */
+  slipNeedsWrist: true,
   impactSigma: 14,
   impactGuardS: 0.15,
 } as const;
@@ -92,8 +94,9 @@ export function padContacts(s: TactileSeries): ContactInterval[] {
     out.push({
       target: s.target,
       side: s.side,
-      on: refineRise(t, x, a, q.bias, lo),
-      off: b < n ? refineFall(t, x, b, q.bias, lo) : undefined,
+      // in contact from the first sample: the onset happened before the recording
+      on: a === 0 ? Number.NEGATIVE_INFINITY : refineRise(t, x, a, q.bias, lo),
+      off: b < n ? refineFall(t, x, b, q.bias, hi) : undefined,
       iOn: a,
       iOff: b,
     });
@@ -101,28 +104,36 @@ export function padContacts(s: TactileSeries): ContactInterval[] {
   return out;
 }
 
-/** The instant the signal left its bias, from the first samples of the rise that crossed `level` at or before index `i`. */
-function refineRise(t: Float64Array, x: Float64Array, i: number, bias: number, level: number): number {
-  let b = i;
-  while (b > 0 && x[b - 1]! >= level) b--;
-  if (b === 0) return t[0]!;
-  const a = b - 1;
-  const c = Math.min(b + 1, x.length - 1);
-  const slope = c > b ? (x[c]! - x[b]!) / (t[c]! - t[b]!) : 0;
-  if (!(slope > 0)) return 0.5 * (t[a]! + t[b]!);
-  const t0 = t[b]! - (x[b]! - bias) / slope;
-  return Math.min(t[b]!, Math.max(t[a]!, t0));
+/**
+ * The instant the signal left its bias. `i` is the first sample at or above `hi`; the line through
+ * it and the next sample is extrapolated back to the bias, kept between the last sample still
+ * at noise level (below `lo`) and `i`.
+ */
+function refineRise(t: Float64Array, x: Float64Array, i: number, bias: number, lo: number): number {
+  if (i === 0) return t[0]!;
+  let a = i - 1;
+  while (a > 0 && x[a]! >= lo) a--;
+  const c = Math.min(i + 1, x.length - 1);
+  const slope = c > i ? (x[c]! - x[i]!) / (t[c]! - t[i]!) : 0;
+  if (!(slope > 0)) return 0.5 * (t[a]! + t[i]!);
+  const t0 = t[i]! - (x[i]! - bias) / slope;
+  return Math.min(t[i]!, Math.max(t[a]!, t0));
 }
 
-/** The instant the signal returned to its bias: `i` is the first sample below `level` after the contact. */
-function refineFall(t: Float64Array, x: Float64Array, i: number, bias: number, level: number): number {
-  const z = i - 1;
+/**
+ * The instant the signal returned to its bias. `i` is the first sample below `lo` after the
+ * contact; the fall is extrapolated forward from the last two samples at or above `hi`, kept
+ * between the last of them and `i`. An abrupt end (the object slid off the pads) extrapolates
+ * past `i`: then the middle of the gap.
+ */
+function refineFall(t: Float64Array, x: Float64Array, i: number, bias: number, hi: number): number {
+  let z = i - 1;
+  while (z > 0 && x[z]! < hi) z--;
   const y = z - 1;
   if (y < 0) return t[i]!;
   const slope = (x[z]! - x[y]!) / (t[z]! - t[y]!);
-  if (!(slope < 0) || x[z]! < level) return 0.5 * (t[z]! + t[i]!);
+  if (!(slope < 0)) return 0.5 * (t[z]! + t[i]!);
   const t1 = t[z]! + (x[z]! - bias) / -slope;
-  // an abrupt end (object slid off the pads) extrapolates past the next sample: take the middle
   if (t1 >= t[i]!) return 0.5 * (t[z]! + t[i]!);
   return Math.max(t[z]!, t1);
 }
@@ -186,19 +197,28 @@ function sliceSigma(x: Float64Array, a: number, b: number): number {
 /** Slip brackets from a pad's shear-to-pressure ratio inside a contact. */
 function tactileSlipBrackets(s: TactileSeries, from: number, to: number): Bracket[] {
   const n = s.t.length;
+  const [a, b] = indexRange(s.t, from, to);
+  if (b - a < 6) return [];
+  // The ratio is only meaningful while the pad is well loaded: below 30 % of the contact's
+  // median pressure (closing, opening) it holds its last value instead of exploding as 1/p.
+  const floor = 0.3 * median(s.pressure.subarray(a, b));
   const rx = new Float64Array(n);
   const ry = new Float64Array(n);
+  let hx0 = 0;
+  let hy0 = 0;
   for (let i = 0; i < n; i++) {
-    const p = Math.max(s.pressure[i]!, 1e-6);
-    rx[i] = s.shearX[i]! / p;
-    ry[i] = s.shearY[i]! / p;
+    const p = s.pressure[i]!;
+    if (p >= floor && p > 0) {
+      hx0 = s.shearX[i]! / p;
+      hy0 = s.shearY[i]! / p;
+    }
+    rx[i] = hx0;
+    ry[i] = hy0;
   }
   const dt = medianPeriod(s.t);
   const half = Math.max(1, Math.round(0.02 / dt));
   const hx = highPass(rx, half);
   const hy = highPass(ry, half);
-  const [a, b] = indexRange(s.t, from, to);
-  if (b - a < 6) return [];
   // noise σ inside the contact, floored so smooth load changes on a quiet pad do not count
   const sx = Math.max(sliceSigma(hx, a, b), CONTACT.slipRatioFloor / CONTACT.slipHighSigma);
   const sy = Math.max(sliceSigma(hy, a, b), CONTACT.slipRatioFloor / CONTACT.slipHighSigma);
@@ -216,29 +236,39 @@ function wrenchSlipBrackets(w: WrenchSeries, from: number, to: number): Bracket[
   return bursts(w.t, zScores(parts, sig), from, to, CONTACT.slipHighSigma, CONTACT.slipLowSigma);
 }
 
-/** Intersects brackets of the same slip from several sources into one estimate. */
-function fuseSlips(sources: Bracket[][]): Array<{ t: number; confidence: number }> {
-  const all = sources.flat().sort((x, y) => x.hi - y.hi);
+interface SlipSource {
+  kind: "tactile" | "wrench";
+  brackets: Bracket[];
+}
+
+/**
+ * Intersects brackets of the same slip (within 100 ms) from several sources into one estimate.
+ * A slip needs a tactile burst, confirmed by the wrist when the side has a wrist sensor (the
+ * pads' shear ratio alone also moves when the object is pressed onto a support). When the
+ * brackets do not overlap (clock residuals), the earliest evidence wins.
+ */
+function fuseSlips(sources: SlipSource[], requireWrench: boolean): Array<{ t: number; confidence: number }> {
   const out: Array<{ t: number; confidence: number }> = [];
   const used = new Set<Bracket>();
-  for (const first of all) {
+  const tactile = sources.filter((s) => s.kind === "tactile").flatMap((s) => s.brackets).sort((x, y) => x.hi - y.hi);
+  for (const first of tactile) {
     if (used.has(first)) continue;
-    // every bracket (one per source at most) that starts within 60 ms of this one is the same slip
-    const group: Bracket[] = [];
+    const group: Array<{ kind: SlipSource["kind"]; b: Bracket }> = [];
     for (const src of sources) {
-      const m = src.find((b) => !used.has(b) && Math.abs(b.hi - first.hi) <= 0.06);
-      if (m) group.push(m);
+      const m = src.brackets.filter((b) => !used.has(b) && Math.abs(b.hi - first.hi) <= 0.1).sort((x, y) => Math.abs(x.hi - first.hi) - Math.abs(y.hi - first.hi))[0];
+      if (m) group.push({ kind: src.kind, b: m });
     }
-    group.forEach((b) => used.add(b));
-    let lo = Math.max(...group.map((b) => b.lo));
-    let hi = Math.min(...group.map((b) => b.hi));
+    group.forEach((g) => used.add(g.b));
+    if (requireWrench && !group.some((g) => g.kind === "wrench")) continue;
+    const bs = group.map((g) => g.b);
+    let lo = Math.max(...bs.map((b) => b.lo));
+    let hi = Math.min(...bs.map((b) => b.hi));
     if (lo > hi) {
-      // disagreeing clocks: trust the narrowest bracket
-      const narrow = group.reduce((p, c) => (c.hi - c.lo < p.hi - p.lo ? c : p));
-      lo = narrow.lo;
-      hi = narrow.hi;
+      const earliest = bs.reduce((p, c) => (c.hi < p.hi ? c : p));
+      lo = earliest.lo;
+      hi = earliest.hi;
     }
-    const confidence = Math.min(0.99, 0.5 + 0.15 * group.length + 0.01 * Math.max(...group.map((b) => b.score)));
+    const confidence = Math.min(0.99, 0.5 + 0.15 * group.length + 0.01 * Math.max(...bs.map((b) => b.score)));
     out.push({ t: 0.5 * (lo + hi), confidence });
   }
   return out.sort((a, b) => a.t - b.t);
@@ -291,7 +321,7 @@ export function detectContacts(tactile: readonly TactileSeries[], wrench: readon
     padsBySide.set(s.side, list);
     for (const c of padContacts(s)) {
       intervals.push(c);
-      events.push({ type: "onset", target: c.target, t: c.on, confidence: 0.9 });
+      if (Number.isFinite(c.on)) events.push({ type: "onset", target: c.target, t: c.on, confidence: 0.9 });
       if (c.off !== undefined) events.push({ type: "release", target: c.target, t: c.off, confidence: 0.9 });
     }
   }
@@ -299,7 +329,7 @@ export function detectContacts(tactile: readonly TactileSeries[], wrench: readon
     if (w.side !== undefined && (padsBySide.get(w.side)?.length ?? 0) > 0) continue;
     for (const c of wrenchContacts(w)) {
       intervals.push(c);
-      events.push({ type: "onset", target: c.target, t: c.on, confidence: 0.6 });
+      if (Number.isFinite(c.on)) events.push({ type: "onset", target: c.target, t: c.on, confidence: 0.6 });
       if (c.off !== undefined) events.push({ type: "release", target: c.target, t: c.off, confidence: 0.6 });
     }
   }
@@ -312,19 +342,16 @@ export function detectContacts(tactile: readonly TactileSeries[], wrench: readon
     const from = c.on + 0.03;
     const to = (c.off ?? Infinity) - 0.01;
     if (!(to > from)) continue;
-    const sources: Bracket[][] = [];
-    if (pad) sources.push(tactileSlipBrackets(pad, from, to));
+    const sources: SlipSource[] = [];
+    if (pad) sources.push({ kind: "tactile", brackets: tactileSlipBrackets(pad, from, to) });
     for (const other of padsBySide.get(c.side) ?? []) {
       if (other === pad || c.side === undefined) continue;
       const overlapping = intervals.find((o) => o.target === other.target && o.on < to && (o.off ?? Infinity) > from);
-      if (overlapping) sources.push(tactileSlipBrackets(other, Math.max(from, overlapping.on + 0.03), Math.min(to, (overlapping.off ?? Infinity) - 0.01)));
+      if (overlapping) sources.push({ kind: "tactile", brackets: tactileSlipBrackets(other, Math.max(from, overlapping.on + 0.03), Math.min(to, (overlapping.off ?? Infinity) - 0.01)) });
     }
-    if (wrist) sources.push(wrenchSlipBrackets(wrist, from, to));
-    // A burst seen only by the wrist while no pad vibrates is not confirmed when pads exist.
-    const tactileSeen = pad ? sources.slice(0, sources.length - (wrist ? 1 : 0)).some((b) => b.length > 0) : true;
-    if (!tactileSeen) continue;
-    for (const s of fuseSlips(sources)) {
-      // require a tactile bracket near a wrist-only estimate
+    if (wrist) sources.push({ kind: "wrench", brackets: wrenchSlipBrackets(wrist, from, to) });
+    if (!pad && wrist) sources.push({ kind: "tactile", brackets: sources.find((x) => x.kind === "wrench")!.brackets });
+    for (const s of fuseSlips(sources, wrist !== undefined && pad !== undefined && CONTACT.slipNeedsWrist)) {
       events.push({ type: "slip", target: c.target, t: s.t, confidence: s.confidence });
     }
   }

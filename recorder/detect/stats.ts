@@ -31,6 +31,11 @@ export interface QuietWindow {
 export function quietWindow(t: Float64Array, x: Float64Array, windowS = 0.25): QuietWindow {
   const n = x.length;
   if (n === 0) return { bias: 0, sigma: 0, start: 0, end: 0 };
+  // Sample-to-sample noise (robust to contacts): a window far quieter than this is a frozen
+  // sensor (repeated values, e.g. while a simulator resets), not a quiet one.
+  const d = new Float64Array(Math.max(0, n - 1));
+  for (let i = 1; i < n; i++) d[i - 1] = x[i]! - x[i - 1]!;
+  const floor = 0.3 * (robustSigma(d) / Math.SQRT2);
   let best: QuietWindow | undefined;
   let bestVar = Infinity;
   let j = 0;
@@ -48,7 +53,7 @@ export function quietWindow(t: Float64Array, x: Float64Array, windowS = 0.25): Q
     if (k >= 4) {
       const mean = s / k;
       const v = Math.max(0, s2 / k - mean * mean);
-      if (v < bestVar) {
+      if (v < bestVar && Math.sqrt(v) >= floor) {
         bestVar = v;
         best = { bias: mean, sigma: Math.sqrt(v), start: ts, end: ts + windowS };
       }

@@ -20,7 +20,6 @@ export const URDF_ATTACHMENT = "calibration/rig.urdf";
 
 type OpenAligned = (path: string) => Promise<AlignedEpisode>;
 type QaResult = { status: QaStatus; reasons: string[] };
-type RunQa = (episode: LibraryEpisode) => Promise<QaResult | null>;
 
 /** Loads a module that another part of the project provides, or undefined while it does not exist. */
 async function optionalModule(spec: string): Promise<Record<string, unknown> | undefined> {
@@ -44,30 +43,40 @@ export function alignedReader(): Promise<OpenAligned | undefined> {
   return alignedLoader;
 }
 
-let qaLoader: Promise<RunQa | undefined> | undefined;
+interface QaModule {
+  run: (path: string) => Promise<unknown>;
+  cached: ((path: string) => unknown) | undefined;
+}
 
-/** QA (recorder/qa): adapts whatever shape `runQa` returns to {status, reasons}. */
-function qaRunner(): Promise<RunQa | undefined> {
+let qaLoader: Promise<QaModule | undefined> | undefined;
+
+/** QA (recorder/qa): runQa, and a cache-only read when the module offers one. */
+function qaModule(): Promise<QaModule | undefined> {
   qaLoader ??= (async () => {
-    const m = (await optionalModule("../../recorder/qa/index.ts")) ?? (await optionalModule("../../recorder/qa/qa.ts"));
-    const run = m?.runQa ?? m?.cachedQa;
+    const m = await optionalModule("../../recorder/qa/index.ts");
+    const run = m?.runQa;
     if (typeof run !== "function") return undefined;
-    return async (e: LibraryEpisode) => {
-      const r = (await (run as (p: string) => Promise<unknown>)(e.openPath)) as { status?: unknown; reasons?: unknown; failed?: unknown; checks?: unknown } | null | undefined;
-      if (!r || typeof r !== "object") return null;
-      const status = r.status === "pass" || r.status === "warn" || r.status === "fail" ? r.status : undefined;
-      if (!status) return null;
-      let reasons: string[] = [];
-      if (Array.isArray(r.reasons)) reasons = r.reasons.map(String);
-      else if (Array.isArray(r.checks)) {
-        reasons = (r.checks as Array<{ status?: unknown; name?: unknown; message?: unknown; detail?: unknown }>)
-          .filter((c) => c && c.status !== "pass")
-          .map((c) => `${String(c.name ?? "check")}: ${String(c.message ?? c.detail ?? c.status)}`);
-      }
-      return { status, reasons };
-    };
+    const readCached = m?.readCachedQa;
+    const key = m?.qaKey;
+    const thresholds = m?.DEFAULT_QA_THRESHOLDS;
+    const cached =
+      typeof readCached === "function" && typeof key === "function"
+        ? (path: string) => (readCached as (d: string, k: string) => unknown)(path, (key as (p: string, t: unknown) => string)(path, thresholds))
+        : undefined;
+    return { run: run as (p: string) => Promise<unknown>, cached };
   })();
   return qaLoader;
+}
+
+/** Adapts a QA report ({status, findings[]}) to the API's {status, reasons}. */
+function qaResult(r: unknown): QaResult | null {
+  if (!r || typeof r !== "object") return null;
+  const o = r as { status?: unknown; findings?: unknown };
+  const status = o.status === "pass" || o.status === "warn" || o.status === "fail" ? o.status : undefined;
+  if (!status) return null;
+  const findings = Array.isArray(o.findings) ? (o.findings as Array<{ check?: unknown; topic?: unknown; message?: unknown }>) : [];
+  const reasons = findings.map((f) => `${String(f.check ?? "qa")}${typeof f.topic === "string" ? ` ${f.topic}` : ""}: ${String(f.message ?? "")}`);
+  return { status, reasons };
 }
 
 export function kindOfType(type: string): StreamKind {
@@ -90,7 +99,8 @@ interface CachedReport {
 
 export class EpisodeService {
   private readonly reports = new Map<string, CachedReport>();
-  private readonly qa = new Map<string, { mtimeMs: number; result: Promise<QaResult | null> }>();
+  private readonly qa = new Map<string, { mtimeMs: number; done: boolean; result: Promise<QaResult | null> }>();
+  private qaQueue: Promise<unknown> = Promise.resolve();
   private readonly opened = new Map<string, Promise<AlignedEpisode>>();
   private decompress: Promise<DecompressHandlers> | undefined;
 
@@ -125,15 +135,34 @@ export class EpisodeService {
     return report;
   }
 
-  async qaOf(e: LibraryEpisode): Promise<QaResult | null> {
-    const run = await qaRunner();
-    if (!run) return null;
+  /**
+   * QA of an episode. With `wait` false (the episode list) only a cached result is returned at
+   * once and a missing one is computed in the background, one episode at a time, so listing a
+   * large library stays fast; the next listing shows it.
+   */
+  async qaOf(e: LibraryEpisode, wait: boolean): Promise<QaResult | null> {
+    const qa = await qaModule();
+    if (!qa) return null;
     const mtimeMs = await this.recordingMtime(e);
-    const cached = this.qa.get(e.openPath);
-    if (cached && cached.mtimeMs === mtimeMs) return cached.result;
-    const result = run(e).catch(() => null);
-    this.qa.set(e.openPath, { mtimeMs, result });
-    return result;
+    const hit = this.qa.get(e.openPath);
+    if (hit && hit.mtimeMs === mtimeMs) return wait ? hit.result : hit.done ? hit.result : null;
+    if (!wait && qa.cached && e.kind === "episode") {
+      try {
+        const c = qaResult(qa.cached(e.openPath));
+        if (c) return c;
+      } catch {
+        // no usable cache: compute below
+      }
+    }
+    const entry = { mtimeMs, done: false, result: Promise.resolve<QaResult | null>(null) };
+    const run: Promise<QaResult | null> = this.qaQueue.then(() => qa.run(e.openPath)).then(qaResult, () => null);
+    this.qaQueue = run;
+    entry.result = run.then((r) => {
+      entry.done = true;
+      return r;
+    });
+    this.qa.set(e.openPath, entry);
+    return wait ? entry.result : null;
   }
 
   async labelStatus(e: LibraryEpisode): Promise<EpisodeSummary["labels"]> {
@@ -153,8 +182,8 @@ export class EpisodeService {
     return { annotators, status };
   }
 
-  async summary(e: LibraryEpisode): Promise<EpisodeSummary> {
-    const [qa, labels] = await Promise.all([this.qaOf(e), this.labelStatus(e)]);
+  async summary(e: LibraryEpisode, waitForQa = false): Promise<EpisodeSummary> {
+    const [qa, labels] = await Promise.all([this.qaOf(e, waitForQa), this.labelStatus(e)]);
     const s = e.sidecar;
     if (s) {
       return {
@@ -260,7 +289,7 @@ export class EpisodeService {
   }
 
   async detail(e: LibraryEpisode): Promise<EpisodeDetail> {
-    const [summary, files, urdf] = await Promise.all([this.summary(e), this.files(e), this.urdf(e)]);
+    const [summary, files, urdf] = await Promise.all([this.summary(e, true), this.files(e), this.urdf(e)]);
     let aligned: AlignedEpisode | undefined;
     let alignError: string | undefined;
     try {
