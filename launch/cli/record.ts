@@ -12,6 +12,7 @@ import { calibrationOfProfile, writeCalibration } from "../../recorder/side/cali
 import { advertiseControlServices } from "../../recorder/control/ros-services.ts";
 import { bindKeyboard, KEY_HELP } from "../../recorder/control/keyboard.ts";
 import { startWsControl, type WsControl } from "../../recorder/control/ws-control.ts";
+import { announceRecorder } from "../../viewer/server/record-proxy.ts";
 import { calibrationQa, parseCalibration, type RigCalibration } from "../../calibration/index.ts";
 import { readFileSync } from "node:fs";
 import { CLOCK_MODEL_TYPE } from "../../recorder/health/clock-models.ts";
@@ -315,6 +316,7 @@ export const recordCommand: Command = {
     const progress = setInterval(() => status.progress(), values.json ? 200 : ctx.isTty ? 500 : 2000);
     advertiseControlServices(recorder.node, controller);
     let ws: WsControl | undefined;
+    let unannounce: (() => void) | undefined;
     if (values["control-port"] !== undefined) {
       const port = integerOption("control-port", values["control-port"], 0, 0);
       try {
@@ -322,6 +324,8 @@ export const recordCommand: Command = {
       } catch (err) {
         throw new UsageError(`--control-port ${port}: ${(err as Error).message}`);
       }
+      // `teledemo view <library>` finds the running recorder here (its record page relays to it)
+      unannounce = announceRecorder(libraryDir, ws.port);
       if (values.json) ctx.stdout(`${JSON.stringify({ kind: "control", url: `ws://127.0.0.1:${ws.port}` })}\n`);
       else ctx.stdout(`control API: ws://127.0.0.1:${ws.port}\n`);
     }
@@ -341,6 +345,7 @@ export const recordCommand: Command = {
       clearInterval(ticker);
       clearInterval(progress);
       unbindKeys();
+      unannounce?.();
       await ws?.close();
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);

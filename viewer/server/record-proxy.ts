@@ -2,7 +2,7 @@
 // itself in `<library>/.teledemo-recorder.json` ({pid, port, started}); the viewer reports it at
 // GET /api/record (only while that pid is alive) and relays WS /api/record/ws to the recorder's
 // ws control API on 127.0.0.1 — the recorder itself never listens beyond loopback.
-import { readFileSync } from "node:fs";
+import { readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { join } from "node:path";
@@ -88,4 +88,30 @@ export class RecordProxy {
     for (const c of this.wss.clients) c.terminate();
     this.wss.close();
   }
+}
+
+/**
+ * Announces a running recorder's control port in `<library>/.teledemo-recorder.json` (written
+ * atomically) for `teledemo view`; returns the function that removes it (only if it is still ours).
+ */
+export function announceRecorder(library: string, port: number): () => void {
+  const path = join(library, RECORDER_FILE);
+  const mine: RecorderAnnouncement = { pid: process.pid, port, started: new Date().toISOString() };
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, `${JSON.stringify(mine)}\n`);
+  renameSync(tmp, path);
+  const remove = () => {
+    try {
+      const now = JSON.parse(readFileSync(path, "utf8")) as { pid?: unknown };
+      if (now.pid === process.pid) unlinkSync(path);
+    } catch {
+      // already gone
+    }
+  };
+  // a crash that skips the normal shutdown still removes it on the way out
+  process.once("exit", remove);
+  return () => {
+    process.off("exit", remove);
+    remove();
+  };
 }
