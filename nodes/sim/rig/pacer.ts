@@ -36,17 +36,27 @@ export class Pacer {
   /** Waits until the wall clock reaches the given sim instant (scaled by speed). In max mode it
    * still yields to the event loop now and then so subscribers drain their queues. */
   async waitUntil(simNs: bigint): Promise<void> {
-    if (this.speed === "max") {
-      if (++this.publishedSinceYield >= YIELD_EVERY) {
+    const wait = this.waitFor(simNs);
+    if (wait !== undefined) await wait;
+  }
+
+  /**
+   * What to await before the sample at `simNs`, or undefined when it is due now: the loop then
+   * goes on without a microtask per sample. Every YIELD_EVERY due samples it still yields to the
+   * event loop (subscribers, timers, I/O); a sample more than 1 ms ahead of the wall clock sleeps.
+   */
+  waitFor(simNs: bigint): Promise<void> | undefined {
+    if (this.speed !== "max") {
+      const targetWall = this.wallStartNs + BigInt(Math.round(Number(simNs - this.simStartNs) / this.speed));
+      const aheadNs = targetWall - process.hrtime.bigint();
+      if (aheadNs > 1_000_000n) {
         this.publishedSinceYield = 0;
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        return sleep(Number(aheadNs / 1_000_000n));
       }
-      return;
     }
-    const targetWall = this.wallStartNs + BigInt(Math.round(Number(simNs - this.simStartNs) / this.speed));
-    const aheadNs = targetWall - process.hrtime.bigint();
-    if (aheadNs > 1_000_000n) await sleep(Number(aheadNs / 1_000_000n));
-    else await new Promise<void>((resolve) => setImmediate(resolve));
+    if (++this.publishedSinceYield < YIELD_EVERY) return undefined;
+    this.publishedSinceYield = 0;
+    return new Promise<void>((resolve) => setImmediate(resolve));
   }
 
   /** How many times faster than real time the rig has run so far. */

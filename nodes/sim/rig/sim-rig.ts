@@ -13,7 +13,7 @@ import type { DemoGroundTruth, SceneGeometry } from "../types.ts";
 import { DemoTimeline, type ScheduledDemo } from "./demo-timeline.ts";
 import { MinHeap } from "./min-heap.ts";
 import { Pacer, type Speed } from "./pacer.ts";
-import type { DemoFactory } from "./ports.ts";
+import type { DemoFactory, SimDemo } from "./ports.ts";
 import { type Capture, type Producer, ProducerFactory } from "./producers.ts";
 
 export interface MessageEncoder {
@@ -147,8 +147,12 @@ export class SimRig {
       if (!e) break;
       const sample = e.sample;
       if (endNs !== undefined && sample.arrivalNs > endNs) break;
-      await this.pacer.waitUntil(sample.arrivalNs);
-      if (this.stopped) break;
+      // most samples are due at once (max speed, or behind the wall clock): no await for those
+      const wait = this.pacer.waitFor(sample.arrivalNs);
+      if (wait !== undefined) {
+        await wait;
+        if (this.stopped) break;
+      }
       this.simNowNs = sample.arrivalNs;
       this.emit(e, sample);
       e.sample = e.clock.next();
@@ -177,8 +181,7 @@ export class SimRig {
 
   private capture(sample: SensorSample): Capture {
     const { demo, t } = this.timeline.demoAt(sample.captureNs);
-    let scene: SceneGeometry | undefined;
-    return { stampNs: sample.stampNs, index: sample.index, demo: demo.demo, t, scene: () => (scene ??= demo.demo.sceneAt(t)) };
+    return new SampleCapture(sample.stampNs, sample.index, demo.demo, t);
   }
 
   private publishClock(ns: Nanos): void {
@@ -226,5 +229,20 @@ export class SimRig {
     this.demoTruth.push({ index: d.index, seed: d.seed, startNs: d.startNs.toString(), truth: d.demo.groundTruth });
     const json = JSON.stringify(this.groundTruth());
     this.truthPublisher.publish(this.options.encoder.encode("std_msgs/msg/String", { data: json }));
+  }
+}
+
+/** The world at one capture instant; the scene is built on first use (a class, not a closure per sample). */
+class SampleCapture implements Capture {
+  private built: SceneGeometry | undefined;
+  constructor(
+    readonly stampNs: bigint,
+    readonly index: number,
+    readonly demo: SimDemo,
+    readonly t: number,
+  ) {}
+
+  scene(): SceneGeometry {
+    return (this.built ??= this.demo.sceneAt(this.t));
   }
 }

@@ -26,19 +26,30 @@ export function armEfforts(
 ): void {
   const frames = s.frames(side);
   // accumulate, from the tip inwards, total force F and moment about the origin M = Σ c × W
+  // (no closure for the accumulation: this runs for every joint_states sample, and a closure
+  // per call costs an allocation plus, under tsx, a keepNames call)
   let Fx = 0, Fy = 0, Fz = 0, Mx = 0, My = 0, Mz = 0;
-  const add = (c: ArrayLike<number>, wx: number, wy: number, wz: number) => {
+  // a weight (0, 0, −w) at c adds F = (0, 0, −w) and M = c × F = (−c_y·w, c_x·w, 0)
+  let c = transformPoint(frames.flange, GRIPPER.com);
+  let w = GRIPPER.mass * GRAVITY;
+  Fz -= w;
+  Mx -= c[1]! * w;
+  My += c[0]! * w;
+  if (extra && extraPoint) {
+    const wx = extra[0]!, wy = extra[1]!, wz = extra[2]!;
     Fx += wx; Fy += wy; Fz += wz;
-    Mx += c[1]! * wz - c[2]! * wy;
-    My += c[2]! * wx - c[0]! * wz;
-    Mz += c[0]! * wy - c[1]! * wx;
-  };
-  add(transformPoint(frames.flange, GRIPPER.com), 0, 0, -GRIPPER.mass * GRAVITY);
-  if (extra && extraPoint) add(extraPoint, extra[0]!, extra[1]!, extra[2]!);
+    Mx += extraPoint[1]! * wz - extraPoint[2]! * wy;
+    My += extraPoint[2]! * wx - extraPoint[0]! * wz;
+    Mz += extraPoint[0]! * wy - extraPoint[1]! * wx;
+  }
   const off = armOffset(side);
   for (let i = ARM_DOF - 1; i >= 0; i--) {
     const m = frames.links[i]!;
-    add(transformPoint(m, LINK_COMS[i]!), 0, 0, -LINK_MASSES[i]! * GRAVITY);
+    c = transformPoint(m, LINK_COMS[i]!);
+    w = LINK_MASSES[i]! * GRAVITY;
+    Fz -= w;
+    Mx -= c[1]! * w;
+    My += c[0]! * w;
     // torque of the loads about joint i's axis: z · (M − p × F); the motor holds against it
     const px = m[12]!, py = m[13]!, pz = m[14]!;
     const tx = Mx - (py * Fz - pz * Fy);
