@@ -104,11 +104,18 @@ async function plain(path: string): Promise<void> {
   await handle.close();
 }
 
+/** CPU seconds (all threads: main, CRC worker, libuv writers) of each run, by name. */
+const cpuResults: Record<string, number[]> = { recorder: [], noCrc: [], bare: [], plain: [] };
+const cpuKey: Record<string, string> = { recorder: "recorder", "recorder-nocrc": "noCrc", bare: "bare", plain: "plain" };
+
 async function time(name: string, fn: (path: string) => Promise<void>, run: number): Promise<number> {
   const path = join(dir, `${name}-${run}.mcap`);
+  const cpu0 = process.cpuUsage();
   const start = process.hrtime.bigint();
   await fn(path);
   const s = Number(process.hrtime.bigint() - start) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
+  cpuResults[cpuKey[name]!]!.push((cpu.user + cpu.system) / 1e6);
   rmSync(path, { force: true });
   return s;
 }
@@ -133,6 +140,11 @@ console.log(`  bare @mcap/core   ${(totalBytes / bareS / 1e6).toFixed(0).padStar
 console.log(`  plain file write  ${(totalBytes / plainS / 1e6).toFixed(0).padStart(6)} MB/s  (${plainS.toFixed(2)} s)`);
 console.log(`  recorder / bare @mcap/core time: ${(rec / bareS).toFixed(2)}×   (goal ≤ 1.15×)`);
 console.log(`  recorder / plain write time:     ${(rec / plainS).toFixed(2)}×`);
+const cpuOf = (k: string) => median(cpuResults[k]!);
+console.log(`  CPU time (all threads; the machine may be shared, wall time then overstates the cost):`);
+for (const [k, label] of [["recorder", "recorder writer"], ["noCrc", "… without chunk CRC"], ["bare", "bare @mcap/core"], ["plain", "plain file write"]] as const) {
+  console.log(`    ${label.padEnd(20)} ${cpuOf(k).toFixed(2)} s CPU → ${(totalBytes / cpuOf(k) / 1e6).toFixed(0)} MB per CPU second`);
+}
 console.log(`  reference rig: ${(setBytes / Number(span) * 1e9 / 1e6).toFixed(0)} MB/s → recorder headroom ${((totalBytes / rec) / (setBytes / Number(span) * 1e9)).toFixed(1)}×  (goal ≥ 4×)`);
 
 // --- drops while recording the live simulated reference rig at 1× real time -------------------
