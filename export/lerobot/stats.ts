@@ -142,10 +142,12 @@ export function imageStride(width: number, height: number): number {
  * ([C, 1, 1] on disk). rgb: values / 255; depth: millimetres unchanged.
  */
 export class ImageStatsAccumulator {
-  private readonly samples: number[] = [];
+  private readonly samples: Uint16Array;
+  private filled = 0;
   private readonly wanted: Set<number>;
   private sampled = 0;
   private readonly stride: number;
+  private readonly channels: number;
 
   constructor(
     readonly pixel: "rgb" | "depth",
@@ -155,6 +157,10 @@ export class ImageStatsAccumulator {
   ) {
     this.wanted = new Set(imageSampleIndices(frames));
     this.stride = imageStride(width, height);
+    this.channels = pixel === "rgb" ? 3 : 1;
+    // Sampled pixels are held compactly (uint16 covers rgb8 and 16-bit depth) until stats().
+    const per = Math.ceil(height / this.stride) * Math.ceil(width / this.stride) * this.channels;
+    this.samples = new Uint16Array(per * this.wanted.size);
   }
 
   /** Called with every frame in order; keeps the strided pixels of the sampled ones. */
@@ -162,25 +168,29 @@ export class ImageStatsAccumulator {
     if (!this.wanted.has(index)) return;
     this.sampled++;
     const s = this.stride;
+    const out = this.samples;
+    let k = this.filled;
     if (this.pixel === "rgb") {
       for (let y = 0; y < this.height; y += s)
         for (let x = 0; x < this.width; x += s) {
           const o = (y * this.width + x) * 3;
-          this.samples.push(frame[o]!, frame[o + 1]!, frame[o + 2]!);
+          out[k++] = frame[o]!;
+          out[k++] = frame[o + 1]!;
+          out[k++] = frame[o + 2]!;
         }
     } else {
       for (let y = 0; y < this.height; y += s)
         for (let x = 0; x < this.width; x += s) {
           const o = (y * this.width + x) * 2;
-          this.samples.push(frame[o]! | (frame[o + 1]! << 8));
+          out[k++] = frame[o]! | (frame[o + 1]! << 8);
         }
     }
+    this.filled = k;
   }
 
   stats(): FeatureStats {
-    const channels = this.pixel === "rgb" ? 3 : 1;
-    const rows = this.samples.length / channels;
-    const raw = vectorStats(this.samples, rows, channels, this.sampled);
+    const values = this.samples.subarray(0, this.filled);
+    const raw = vectorStats(values, values.length / this.channels, this.channels, this.sampled);
     if (this.pixel === "depth") return raw;
     const scaled = {} as FeatureStats;
     for (const k of STAT_KEYS) scaled[k] = k === "count" ? raw.count : raw[k].map((v) => v / 255);
