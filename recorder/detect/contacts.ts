@@ -298,9 +298,9 @@ function wrenchContacts(w: WrenchSeries): ContactInterval[] {
   const n = w.t.length;
   const mag = new Float64Array(n);
   const q = {
-    x: quietWindow(w.t, w.fx),
-    y: quietWindow(w.t, w.fy),
-    z: quietWindow(w.t, w.fz),
+    x: quietWindow(w.t, w.fx, 0.25, "earliest"),
+    y: quietWindow(w.t, w.fy, 0.25, "earliest"),
+    z: quietWindow(w.t, w.fz, 0.25, "earliest"),
   };
   for (let i = 0; i < n; i++) mag[i] = Math.hypot(w.fx[i]! - q.x.bias, w.fy[i]! - q.y.bias, w.fz[i]! - q.z.bias);
   return padContacts({ target: w.target, side: w.side, t: w.t, pressure: mag, shearX: new Float64Array(n), shearY: new Float64Array(n) });

@@ -25,22 +25,24 @@ export interface QuietWindow {
 }
 
 /**
- * The window of `windowS` seconds (sliding by a quarter window) with the lowest standard
- * deviation: where nothing touched the sensor. Its mean is the bias, its std the noise.
+ * Where nothing touched the sensor: among windows of `windowS` seconds (sliding by a quarter
+ * window) whose spread is at noise level (≤ 2× the sample-to-sample noise, and not frozen), the
+ * one with the lowest mean (`prefer: "lowest"`, for signals that only grow under load, like
+ * pressure) or the earliest one (`"earliest"`, for signals whose load can push either way). Its
+ * mean is the bias, its spread the noise. A steady grip is just as quiet as no contact, which is
+ * why spread alone does not decide.
  */
-export function quietWindow(t: Float64Array, x: Float64Array, windowS = 0.25): QuietWindow {
+export function quietWindow(t: Float64Array, x: Float64Array, windowS = 0.25, prefer: "lowest" | "earliest" = "lowest"): QuietWindow {
   const n = x.length;
   if (n === 0) return { bias: 0, sigma: 0, start: 0, end: 0 };
-  // Sample-to-sample noise (robust to contacts): a window far quieter than this is a frozen
-  // sensor (repeated values, e.g. while a simulator resets), not a quiet one.
   const d = new Float64Array(Math.max(0, n - 1));
   for (let i = 1; i < n; i++) d[i - 1] = x[i]! - x[i - 1]!;
-  const floor = 0.3 * (robustSigma(d) / Math.SQRT2);
+  const noise = robustSigma(d) / Math.SQRT2;
   let best: QuietWindow | undefined;
-  let bestVar = Infinity;
+  let quietest: QuietWindow | undefined;
   let j = 0;
   const step = windowS / 4;
-  for (let ts = t[0]!; ts <= t[n - 1]! - windowS * 0.5 || best === undefined; ts += step) {
+  for (let ts = t[0]!; ts <= t[n - 1]! - windowS * 0.5; ts += step) {
     while (j < n && t[j]! < ts) j++;
     let s = 0;
     let s2 = 0;
@@ -50,18 +52,22 @@ export function quietWindow(t: Float64Array, x: Float64Array, windowS = 0.25): Q
       s2 += x[i]! * x[i]!;
       k++;
     }
-    if (k >= 4) {
-      const mean = s / k;
-      const v = Math.max(0, s2 / k - mean * mean);
-      if (v < bestVar && Math.sqrt(v) >= floor) {
-        bestVar = v;
-        best = { bias: mean, sigma: Math.sqrt(v), start: ts, end: ts + windowS };
-      }
-    }
-    if (j >= n || ts > t[n - 1]!) break;
+    if (k < 4) continue;
+    const mean = s / k;
+    const sd = Math.sqrt(Math.max(0, s2 / k - mean * mean));
+    // a frozen sensor (repeated values, e.g. while a simulator resets) is not a quiet one
+    if (sd < 0.3 * noise) continue;
+    const w = { bias: mean, sigma: sd, start: ts, end: ts + windowS };
+    if (!quietest || sd < quietest.sigma) quietest = w;
+    if (sd > 2 * noise) continue;
+    if (!best || (prefer === "lowest" && mean < best.bias)) best = w;
+    if (prefer === "earliest" && best) break;
   }
-  if (!best) return { bias: median(x), sigma: robustSigma(x), start: t[0]!, end: t[n - 1]! };
-  return best;
+  const chosen = best ?? quietest;
+  if (!chosen) return { bias: median(x), sigma: Math.max(robustSigma(x), noise), start: t[0]!, end: t[n - 1]! };
+  // A short window can be quieter than the sensor by chance: never claim less noise than the
+  // sample-to-sample estimate says.
+  return { ...chosen, sigma: Math.max(chosen.sigma, noise) };
 }
 
 /** x minus its centred moving average over ±`halfWindow` samples: removes trends, keeps vibration. */
