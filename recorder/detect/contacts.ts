@@ -12,7 +12,7 @@
 // Impact, per wrist: a spike in the force's sample-to-sample change far above its noise, away
 //   from the contact events already found.
 // Wrists get onset/release from F/T only when their side has no tactile pads.
-import { highPass, median, medianPeriod, quietWindow, robustSigma } from "./stats.ts";
+import { linearPredictionError, median, quietWindow, robustSigma } from "./stats.ts";
 import type { Side, TactileSeries, WrenchSeries } from "./series.ts";
 
 export type ContactEventType = "onset" | "release" | "slip" | "impact";
@@ -215,10 +215,8 @@ function tactileSlipBrackets(s: TactileSeries, from: number, to: number): Bracke
     rx[i] = hx0;
     ry[i] = hy0;
   }
-  const dt = medianPeriod(s.t);
-  const half = Math.max(1, Math.round(0.02 / dt));
-  const hx = highPass(rx, half);
-  const hy = highPass(ry, half);
+  const hx = linearPredictionError(rx);
+  const hy = linearPredictionError(ry);
   // noise σ inside the contact, floored so smooth load changes on a quiet pad do not count
   const sx = Math.max(sliceSigma(hx, a, b), CONTACT.slipRatioFloor / CONTACT.slipHighSigma);
   const sy = Math.max(sliceSigma(hy, a, b), CONTACT.slipRatioFloor / CONTACT.slipHighSigma);
@@ -227,9 +225,7 @@ function tactileSlipBrackets(s: TactileSeries, from: number, to: number): Bracke
 
 /** Slip brackets from the wrist force (high-passed over ±10 ms) inside a contact. */
 function wrenchSlipBrackets(w: WrenchSeries, from: number, to: number): Bracket[] {
-  const dt = medianPeriod(w.t);
-  const half = Math.max(1, Math.round(0.01 / dt));
-  const parts = [highPass(w.fx, half), highPass(w.fy, half), highPass(w.fz, half)];
+  const parts = [linearPredictionError(w.fx), linearPredictionError(w.fy), linearPredictionError(w.fz)];
   const [a, b] = indexRange(w.t, from, to);
   if (b - a < 6) return [];
   const sig = parts.map((p) => Math.max(sliceSigma(p, a, b), 1e-9));

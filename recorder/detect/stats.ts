@@ -91,3 +91,32 @@ export function medianPeriod(t: Float64Array): number {
   for (let i = 1; i < t.length; i++) d[i - 1] = t[i]! - t[i - 1]!;
   return median(d);
 }
+
+/**
+ * x minus the mean of its previous `window` samples: a causal high-pass. Unlike the centred one
+ * it does not respond before a change, so the first loud sample dates the change's start.
+ */
+export function highPassCausal(x: Float64Array, window: number): Float64Array {
+  const n = x.length;
+  const out = new Float64Array(n);
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    const k = Math.min(i, window);
+    out[i] = k === 0 ? 0 : x[i]! - s / k;
+    s += x[i]!;
+    if (i - window >= 0) s -= x[i - window]!;
+  }
+  return out;
+}
+
+/**
+ * Causal prediction error of a straight line through the two previous samples
+ * (x[i] − 2x[i−1] + x[i−2]): zero for any linear trend, so load ramps do not count, and it does
+ * not respond before a change, so the first loud sample dates the change's start.
+ */
+export function linearPredictionError(x: Float64Array): Float64Array {
+  const n = x.length;
+  const out = new Float64Array(n);
+  for (let i = 2; i < n; i++) out[i] = x[i]! - 2 * x[i - 1]! + x[i - 2]!;
+  return out;
+}
