@@ -31,7 +31,7 @@ const pending = new Map<string, Promise<SimLibrary>>();
 
 /** Records (or reuses) a library of simulated episodes. Do not modify what it returns: copy first. */
 export function simLibrary(options: SimEpisodeOptions = {}): Promise<SimLibrary> {
-  const o = { profile: "small", seed: 7, seconds: 4, task: "pick up the cube and place it in the bin", operator: "test", episodes: 1, ...options };
+  const o: Required<SimEpisodeOptions> = { profile: "small", seed: 7, seconds: 4, task: "pick up the cube and place it in the bin", operator: "test", episodes: 1, ...options };
   const key = `${o.profile}-s${o.seed}-t${o.seconds}-n${o.episodes}-${Buffer.from(o.task + "|" + o.operator).toString("hex").slice(0, 24)}`;
   let p = pending.get(key);
   if (!p) {
