@@ -12,6 +12,7 @@ import {
   tfMessage,
   wrenchStampedMessage,
 } from "../ros-messages.ts";
+import { imuCdr, jointStateCdr, tactileArrayCdr, tfMessageCdr, wrenchStampedCdr } from "../fast-cdr.ts";
 import type { PadId, Pose, SceneGeometry, SidePrefix, TactileFrame } from "../types.ts";
 import { PAD_IDS } from "../types.ts";
 import type { SimDemo } from "./ports.ts";
@@ -27,12 +28,18 @@ export interface Capture {
   scene(): SceneGeometry;
 }
 
-export type Producer = (capture: Capture) => RosMessage;
+/** A message object for the rig's encoder, or — for the small, frequent types — its CDR bytes
+ * already (fast-cdr.ts: the same bytes the codec would make). */
+export type Producer = (capture: Capture) => RosMessage | Uint8Array;
 
 export class ProducerFactory {
   private readonly staticPoses = new Map<string, Pose>();
 
-  constructor(private readonly profile: RigProfile) {}
+  /** `fast`: produce CDR bytes directly for the small frequent types (default); false: message objects. */
+  constructor(
+    private readonly profile: RigProfile,
+    private readonly fast = true,
+  ) {}
 
   create(stream: StreamSpec): Producer {
     switch (stream.kind) {
@@ -46,19 +53,21 @@ export class ProducerFactory {
       case "pointcloud":
         return this.cloudProducer(stream);
       case "imu":
-        return (c) => imuMessage(c.stampNs, stream.frame_id, c.demo.imuAt(c.t));
+        return this.fast ? (c) => imuCdr(c.stampNs, stream.frame_id, c.demo.imuAt(c.t)) : (c) => imuMessage(c.stampNs, stream.frame_id, c.demo.imuAt(c.t));
       case "joint_states":
-        return (c) => jointStateMessage(c.stampNs, c.demo.jointsAt(c.t));
+        return this.fast ? (c) => jointStateCdr(c.stampNs, c.demo.jointsAt(c.t)) : (c) => jointStateMessage(c.stampNs, c.demo.jointsAt(c.t));
       case "leader_command":
-        return (c) => jointStateMessage(c.stampNs, c.demo.leaderAt(c.t));
+        return this.fast ? (c) => jointStateCdr(c.stampNs, c.demo.leaderAt(c.t)) : (c) => jointStateMessage(c.stampNs, c.demo.leaderAt(c.t));
       case "wrench": {
         const side = sideOf(stream);
-        return (c) => wrenchStampedMessage(c.stampNs, stream.frame_id, c.demo.wrenchAt(side, c.t));
+        return this.fast
+          ? (c) => wrenchStampedCdr(c.stampNs, stream.frame_id, c.demo.wrenchAt(side, c.t))
+          : (c) => wrenchStampedMessage(c.stampNs, stream.frame_id, c.demo.wrenchAt(side, c.t));
       }
       case "tactile":
         return this.tactileProducer(stream);
       case "tf":
-        return (c) => tfMessage(c.stampNs, c.demo.transformsAt(c.t));
+        return this.fast ? (c) => tfMessageCdr(c.stampNs, c.demo.transformsAt(c.t)) : (c) => tfMessage(c.stampNs, c.demo.transformsAt(c.t));
       case "tf_static":
         throw new Error(`${stream.topic}: /tf_static is published once at start, not sampled`);
     }
@@ -117,6 +126,7 @@ export class ProducerFactory {
     const n = rows * cols;
     // One reusable frame per stream: the message is serialized before the next sample is made.
     const frame: TactileFrame = { rows, cols, pressure: new Float32Array(n), shearX: new Float32Array(n), shearY: new Float32Array(n) };
+    if (this.fast) return (c) => tactileArrayCdr(c.stampNs, stream.frame_id, pad, c.demo.tactileAt(pad as PadId, c.t, frame));
     return (c) => tactileArrayMessage(c.stampNs, stream.frame_id, pad, c.demo.tactileAt(pad as PadId, c.t, frame));
   }
 

@@ -172,7 +172,8 @@ export class SimRig {
     this.publishClock(sample.arrivalNs);
     const capture = this.capture(sample);
     for (const s of e.streams) {
-      const bytes = this.options.encoder.encode(s.spec.type, s.produce(capture));
+      const produced = s.produce(capture);
+      const bytes = produced instanceof Uint8Array ? produced : this.options.encoder.encode(s.spec.type, produced);
       s.publisher.publish(bytes);
       s.counters.published++;
       s.counters.bytes += bytes.byteLength;
