@@ -136,6 +136,17 @@ export async function selfCheckLeRobot(root: string): Promise<string[]> {
       const half = 0.5 / fps;
       const inSpan = p.packetTimes.filter((t) => t >= fromS - half && t < toS - half).length;
       if (inSpan !== length) problems.push(`${tag}: ${key} has ${inSpan} video frames in ${fromS}..${toS} s of ${vpath}, ${length} parquet rows`);
+      else {
+        // A reader asks for from_timestamp + timestamp and accepts the frame within 1e-4 s (upstream's tolerance_s).
+        const first = p.packetTimes.findIndex((t) => t >= fromS - half);
+        for (let k = 0; k < length; k++) {
+          const t = p.packetTimes[first + k]!;
+          if (Math.abs(t - (fromS + k / fps)) > TS_TOL) {
+            problems.push(`${tag}: ${key} frame ${k} is at ${t} s in ${vpath}, expected from_timestamp + ${k}/${fps} = ${fromS + k / fps} s`);
+            break;
+          }
+        }
+      }
       if (Math.abs(toS - fromS - length / fps) > TS_TOL) problems.push(`${tag}: ${key} span ${fromS}..${toS} s is not length / fps = ${length / fps} s`);
       const f = info.features[key]!;
       if (p.width !== f.shape[1] || p.height !== f.shape[0]) problems.push(`${tag}: ${vpath} is ${p.width}x${p.height}, info.json says ${f.shape[1]}x${f.shape[0]}`);
@@ -168,7 +179,7 @@ export async function selfCheckLeRobot(root: string): Promise<string[]> {
   if (problems.length) throw new SelfCheckError(`LeRobot self-check failed for ${root}:\n  - ${problems.slice(0, 30).join("\n  - ")}${problems.length > 30 ? `\n  … and ${problems.length - 30} more` : ""}`);
   done.push(`info.json totals: ${info.total_episodes} episodes, ${info.total_frames} frames, ${info.total_tasks} tasks`);
   done.push(`${dataRows.size} data file(s): rows, frame_index, index, task_index and timestamps (frame_index / fps within ${TS_TOL}) per episode`);
-  if (videoKeys.length) done.push(`${videoKeys.length} video stream(s), ${probes.size} file(s): ffprobe frame counts per episode span equal parquet rows`);
+  if (videoKeys.length) done.push(`${videoKeys.length} video stream(s), ${probes.size} file(s): ffprobe frame counts per episode span equal parquet rows, each frame at from_timestamp + frame_index / fps within ${TS_TOL} s`);
   done.push(`stats of ${numericKeys.length} numeric features recomputed from the data match meta/episodes and meta/stats.json`);
   return done;
 }

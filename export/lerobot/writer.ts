@@ -368,7 +368,7 @@ export class LeRobotWriter implements DatasetWriter {
     let fromS: number;
     if (state && state.bytes + v.bytes < info.video_files_size_in_mb * MB) {
       const target = this.videoPath(v.key, state.at);
-      await appendVideo(target, v.path);
+      await appendVideo(target, v.path, this.fps);
       fromS = state.durationS;
       state.durationS += durationS;
       state.bytes = statSync(target).size;

@@ -101,9 +101,19 @@ export function encodeArgs(input: RawInput, choice: EncoderChoice, outPath: stri
     args.push("-x265-params", "log-level=error");
     if (threads) args.push("-threads", String(threads));
   } else if (threads) args.push("-threads", String(threads));
-  // Constant frame rate in the container: frame i is presented at exactly i / fps.
-  args.push("-fps_mode", "passthrough", "-video_track_timescale", String(timescaleFor(input.fps)), "-f", "mp4", outPath);
+  args.push(...mp4TimingArgs(input.fps), "-f", "mp4", outPath);
   return args;
+}
+
+/**
+ * Constant frame rate in the container: frame i is presented at exactly i / fps, and the file's
+ * duration is exact too. The movie header's default 1 ms timescale rounds a 1/15 s multiple, and
+ * the concat demuxer starts each appended episode at that rounded duration — an offset beyond
+ * LeRobot's 1e-4 s decoding tolerance; a movie timescale equal to the track's keeps it exact.
+ */
+export function mp4TimingArgs(fps: number): string[] {
+  const ts = String(timescaleFor(fps));
+  return ["-fps_mode", "passthrough", "-video_track_timescale", ts, "-movie_timescale", ts];
 }
 
 /** A track timescale in which i / fps is an integer tick for every frame (fps is an integer in LeRobot). */

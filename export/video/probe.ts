@@ -4,7 +4,7 @@ import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
 import { z } from "zod";
-import { FFMPEG, FFPROBE } from "./ffmpeg.ts";
+import { FFMPEG, FFPROBE, mp4TimingArgs } from "./ffmpeg.ts";
 
 const execFileAsync = promisify(execFile);
 
@@ -68,14 +68,14 @@ export async function probeVideo(path: string): Promise<VideoProbe> {
  * Appends `segment` to `target` by stream copy (no re-encode), the way LeRobot v3.0 concatenates
  * episodes into one file. Written to a temporary file and renamed, so `target` is never half-written.
  */
-export async function appendVideo(target: string, segment: string): Promise<void> {
+export async function appendVideo(target: string, segment: string, fps: number): Promise<void> {
   const list = `${target}.concat.txt`;
   const tmp = `${target}.tmp.mp4`;
   const quote = (p: string) => `file '${p.replace(/'/g, "'\\''")}'`;
   // The concat demuxer resolves relative names against the list's folder: give absolute ones.
   writeFileSync(list, `${quote(resolve(target))}\n${quote(resolve(segment))}\n`);
   try {
-    await execFileAsync(FFMPEG, ["-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-f", "concat", "-safe", "0", "-i", list, "-c", "copy", "-f", "mp4", tmp], { maxBuffer: 8 << 20 });
+    await execFileAsync(FFMPEG, ["-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-f", "concat", "-safe", "0", "-i", list, "-c", "copy", ...mp4TimingArgs(fps).slice(2), "-f", "mp4", tmp], { maxBuffer: 8 << 20 });
     renameSync(tmp, target);
   } catch (err) {
     rmSync(tmp, { force: true });

@@ -18,7 +18,7 @@ import { toResampledEpisode } from "../../export/resample/videos.ts";
 import { LeRobotWriter, selfCheckLeRobot } from "../../export/lerobot/index.ts";
 import type { ResampledEpisode } from "../../export/model.ts";
 
-const FPS = 10;
+const FPS = 15;
 const VIDEO = { codec: "auto" as const, crf: 30, gop: 2 };
 
 type Row = Record<string, unknown>;
