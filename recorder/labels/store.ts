@@ -155,7 +155,7 @@ export interface SaveOptions {
  * Saves one annotator's labels if the file is still at `baseRevision`; otherwise returns the
  * current file and writes nothing.
  */
-export function saveLabels(episodeDir: string, o: SaveOptions): Promise<SaveResult> {
+export async function saveLabels(episodeDir: string, o: SaveOptions): Promise<SaveResult> {
   const path = labelsPath(episodeDir, o.annotator);
   return serialized(path, async () => {
     const current = (await readLabelsFile(episodeDir, o.annotator)) ?? emptyLabelsFile(o.episodeId, o.annotator, o.content.episode.instruction);
