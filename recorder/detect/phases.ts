@@ -143,38 +143,54 @@ export function proposePhases(j: JointSeries | undefined, contacts: readonly Con
   if (speak <= 0) return [];
   const moves = runsAbove(t, sp, 0.04 * speak, 0.0, 0.1);
 
-  const contact = contacts.filter((c) => c.side === side).sort((a, b) => a.on - b.on)[0];
-  const close = contact ? closing.filter((c) => c.a <= contact.on + 0.05).pop() ?? closing[0] : closing.find((c) => c.a > (moves[0]?.a ?? 0)) ?? closing[0];
-  if (!close) return [];
-  const open = opening.find((o) => o.a > close.b);
+  const sideContacts = contacts.filter((c) => c.side === side).sort((x, y) => x.on - y.on);
   const out: DetectedPhase[] = [];
   const push = (type: string, start: number, stop: number, confidence: number) => {
     if (stop > start) out.push({ type, start, end: stop, confidence });
   };
 
-  const before = moves.filter((m) => m.b <= close.a + 0.05);
-  const graspStart = before.length > 0 ? before[before.length - 1]!.b : close.a;
-  push("approach", t[0]!, graspStart, 0.7);
-  const afterClose = moves.filter((m) => m.a >= close.b - 0.05 && (open === undefined || m.a < open.a));
-  const liftStart = afterClose[0]?.a ?? close.b;
-  push("grasp", graspStart, liftStart, 0.7);
-  const dropped = contact?.off !== undefined && open !== undefined && contact.off < open.a - 0.1;
-  const releaseStart = open?.a ?? end;
-  if (dropped || afterClose.length <= 1) {
-    push("lift", liftStart, releaseStart, dropped ? 0.5 : 0.6);
-  } else {
-    const lift = afterClose[0]!;
-    const place = afterClose[afterClose.length - 1]!;
-    push("lift", lift.a, lift.b, 0.6);
-    if (afterClose.length >= 3) push("transport", lift.b, place.a, 0.6);
-    else push("transport", lift.b, place.a, 0.3);
-    push("place", place.a, releaseStart, 0.6);
-  }
-  if (open) {
-    const retreat = moves.find((m) => m.a >= open.a);
-    const retreatStart = retreat ? Math.max(retreat.a, open.a) : open.b;
+  // One pick-and-place cycle per closing of the gripper (a recording can hold several demos).
+  let cycleStart = t[0]!;
+  for (let k = 0; k < closing.length; k++) {
+    const close = closing[k]!;
+    if (close.a < cycleStart) continue;
+    // closings before this cycle's opening are a regrip or the fingers snapping shut after a drop
+    const open = opening.find((o) => o.a > close.b);
+    const nextClose = open ? closing.find((c) => c.a > open.b) : undefined;
+    const contact = sideContacts.find((c) => c.on <= close.b + 0.05 && (c.off ?? Infinity) >= close.a);
+    // with tactile pads, a closing that touched nothing is not a grasp (e.g. a gripper reset)
+    if (sideContacts.length > 0 && !contact) continue;
+
+    const before = moves.filter((m) => m.b <= close.a + 0.05 && m.b > cycleStart);
+    const graspStart = before.length > 0 ? before[before.length - 1]!.b : close.a;
+    push("approach", cycleStart, graspStart, 0.7);
+    const afterClose = moves.filter((m) => m.a >= close.b - 0.05 && (open === undefined ? nextClose === undefined || m.a < nextClose.a : m.a < open.a));
+    const liftStart = afterClose[0]?.a ?? close.b;
+    push("grasp", graspStart, liftStart, 0.7);
+    const dropped = contact?.off !== undefined && open !== undefined && contact.off < open.a - 0.1;
+    const releaseStart = open?.a ?? (nextClose ? nextClose.a : end);
+    if (dropped || afterClose.length <= 1) {
+      push("lift", liftStart, releaseStart, dropped ? 0.5 : 0.6);
+    } else {
+      const lift = afterClose[0]!;
+      const place = afterClose[afterClose.length - 1]!;
+      push("lift", lift.a, lift.b, 0.6);
+      push("transport", lift.b, place.a, afterClose.length >= 3 ? 0.6 : 0.3);
+      push("place", place.a, releaseStart, 0.6);
+    }
+    if (!open) break;
+    if (nextClose) k = closing.indexOf(nextClose) - 1;
+    // retreat: the moves after the gripper opened, up to the last one before the next cycle's
+    // approach (a pause longer than 0.3 s separates them)
+    const retreatMoves = moves.filter((m) => m.a >= open.a && (nextClose === undefined || m.b <= nextClose.a));
+    const retreatStart = retreatMoves[0] ? Math.max(retreatMoves[0].a, open.a) : open.b;
     push("release", releaseStart, retreatStart, 0.7);
-    push("retreat", retreatStart, end, 0.7);
+    let retreatEnd = nextClose === undefined ? end : retreatMoves[0]?.b ?? retreatStart;
+    if (nextClose !== undefined) {
+      for (let i = 1; i < retreatMoves.length && retreatMoves[i]!.a - retreatMoves[i - 1]!.b < 0.3; i++) retreatEnd = retreatMoves[i]!.b;
+    }
+    push("retreat", retreatStart, retreatEnd, 0.7);
+    cycleStart = retreatEnd;
   }
   return out;
 }
