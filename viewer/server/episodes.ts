@@ -44,7 +44,8 @@ export function alignedReader(): Promise<OpenAligned | undefined> {
 }
 
 interface QaModule {
-  run: (path: string) => Promise<unknown>;
+  /** `cache`: read/write <episode>/qa.json (only for our episode folders: never into someone's bag). */
+  run: (path: string, options: { cache: boolean }) => Promise<unknown>;
   cached: ((path: string) => unknown) | undefined;
 }
 
@@ -63,7 +64,7 @@ function qaModule(): Promise<QaModule | undefined> {
       typeof readCached === "function" && typeof key === "function"
         ? (path: string) => (readCached as (d: string, k: string) => unknown)(path, (key as (p: string, t: unknown) => string)(path, thresholds))
         : undefined;
-    return { run: run as (p: string) => Promise<unknown>, cached };
+    return { run: run as QaModule["run"], cached };
   })();
   return qaLoader;
 }
@@ -155,7 +156,7 @@ export class EpisodeService {
       }
     }
     const entry = { mtimeMs, done: false, result: Promise.resolve<QaResult | null>(null) };
-    const run: Promise<QaResult | null> = this.qaQueue.then(() => qa.run(e.openPath)).then(qaResult, () => null);
+    const run: Promise<QaResult | null> = this.qaQueue.then(() => qa.run(e.openPath, { cache: e.kind === "episode" })).then(qaResult, () => null);
     this.qaQueue = run;
     entry.result = run.then((r) => {
       entry.done = true;
