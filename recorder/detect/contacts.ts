@@ -156,6 +156,11 @@ function bursts(t: Float64Array, z: Float64Array, from: number, to: number, high
   for (let i = 1; i < z.length; i++) {
     if (t[i]! < from || t[i]! > to) continue;
     if (z[i]! < high) continue;
+    // vibration keeps ringing: a second loud sample among the next three, where a kink in a
+    // smooth load change (pressing onto a support, lift-off) gives a single one
+    let loud = 0;
+    for (let j = i + 1; j <= i + 3 && j < z.length; j++) if (z[j]! >= high) loud++;
+    if (loud === 0) continue;
     if (t[i]! - lastEnd < CONTACT.slipRefractoryS) {
       lastEnd = t[i]!;
       continue;
