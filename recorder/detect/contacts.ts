@@ -173,16 +173,14 @@ function bursts(t: Float64Array, z: Float64Array, from: number, to: number, high
   return out;
 }
 
+/** Per sample, the loudest axis in units of its own noise (an RMS would dilute a one-axis burst). */
 function zScores(parts: Float64Array[], sigmas: number[]): Float64Array {
   const n = parts[0]?.length ?? 0;
   const z = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let k = 0; k < parts.length; k++) {
-      const v = parts[k]![i]! / sigmas[k]!;
-      s += v * v;
-    }
-    z[i] = Math.sqrt(s / parts.length);
+    let m = 0;
+    for (let k = 0; k < parts.length; k++) m = Math.max(m, Math.abs(parts[k]![i]! / sigmas[k]!));
+    z[i] = m;
   }
   return z;
 }
