@@ -384,6 +384,8 @@ export class EpisodeController {
       for (const m of final) this.writeClockModel(episode, m, endNs);
     }
     this.clocks = undefined;
+    // the last messages may have started a file split: side data goes into the file that stays
+    await episode.settled();
     if (episode.error === undefined) {
       episode.sideStorage.writeMetadata("teledemo.health", {
         schema_version: "1",

@@ -106,6 +106,12 @@ export class EpisodeWriter {
     return this.results.reduce((n, r) => n + r.bytes, 0) + this.storage.size;
   }
 
+  /** Resolves once no file split is in progress: side data written then goes into the current
+   * file (during a split `sideStorage` is the file being closed). */
+  async settled(): Promise<void> {
+    while (this.splitting !== undefined) await this.splitting;
+  }
+
   /** The storage for side data (calibration, clock models); ROS messages go through write(). */
   get sideStorage(): Pick<EpisodeStorage, "createSideChannel" | "writeSide" | "writeAttachment" | "writeMetadata"> {
     return this.storage;

@@ -96,7 +96,8 @@ async function check(trial: Trial): Promise<{ bar: number; kept: number }> {
       const channel = reader.channelsById.get(m.channelId)!;
       const topic = channel.topic;
       counts.set(topic, (counts.get(topic) ?? 0) + 1);
-      if (channel.messageEncoding === "cdr") expect(() => codec.decode(types.get(topic)!, m.data), `${topic} decodes`).not.toThrow();
+      // ROS topics by the profile's type; the recorder's own (/teledemo/clock_model) by its schema
+      if (channel.messageEncoding === "cdr") expect(() => codec.decode(types.get(topic) ?? reader.schemasById.get(channel.schemaId)!.name, m.data), `${topic} decodes`).not.toThrow();
       else {
         const schema = reader.schemasById.get(channel.schemaId)!;
         const type = protobufFromBinaryDescriptor(schema.data).lookupType(schema.name);

@@ -107,8 +107,8 @@ describe("teledemo record", () => {
     };
     while (!out.includes('"state":"recording"')) await new Promise((r) => setTimeout(r, 20));
     // live per-stream health is broadcast while the episode records (once a second)
-    while (healthEvents.length < 1) await new Promise((r) => setTimeout(r, 20));
-    const health = healthEvents.at(-1)!.health;
+    while (!healthEvents.some((e) => e.health.length > 0)) await new Promise((r) => setTimeout(r, 20));
+    const health = healthEvents.filter((e) => e.health.length > 0).at(-1)!.health;
     const ft = health.find((h) => h.topic === "/left_wrist/ft");
     expect(ft?.expectedHz).toBe(200);
     expect(ft?.rateHz).toBeGreaterThan(0);

@@ -41,21 +41,21 @@ export class Pacer {
   }
 
   /**
-   * What to await before the sample at `simNs`, or undefined when it is due now: the loop then
-   * goes on without a microtask per sample. Every YIELD_EVERY due samples it still yields to the
-   * event loop (subscribers, timers, I/O); a sample more than 1 ms ahead of the wall clock sleeps.
+   * What to await before the sample at `simNs`, or undefined when it may go now. At max speed the
+   * loop goes on without a microtask per sample and yields to the event loop every YIELD_EVERY
+   * samples. Paced, a sample more than 1 ms ahead of the wall clock sleeps and any other yields
+   * once: a rig that runs behind the wall clock (a slow or busy machine) must still let the
+   * recorder's file I/O, timers and status output run between samples.
    */
   waitFor(simNs: bigint): Promise<void> | undefined {
-    if (this.speed !== "max") {
-      const targetWall = this.wallStartNs + BigInt(Math.round(Number(simNs - this.simStartNs) / this.speed));
-      const aheadNs = targetWall - process.hrtime.bigint();
-      if (aheadNs > 1_000_000n) {
-        this.publishedSinceYield = 0;
-        return sleep(Number(aheadNs / 1_000_000n));
-      }
+    if (this.speed === "max") {
+      if (++this.publishedSinceYield < YIELD_EVERY) return undefined;
+      this.publishedSinceYield = 0;
+      return new Promise<void>((resolve) => setImmediate(resolve));
     }
-    if (++this.publishedSinceYield < YIELD_EVERY) return undefined;
-    this.publishedSinceYield = 0;
+    const targetWall = this.wallStartNs + BigInt(Math.round(Number(simNs - this.simStartNs) / this.speed));
+    const aheadNs = targetWall - process.hrtime.bigint();
+    if (aheadNs > 1_000_000n) return sleep(Number(aheadNs / 1_000_000n));
     return new Promise<void>((resolve) => setImmediate(resolve));
   }
 
