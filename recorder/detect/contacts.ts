@@ -165,8 +165,20 @@ function bursts(t: Float64Array, z: Float64Array, from: number, to: number, high
       lastEnd = t[i]!;
       continue;
     }
+    // walk back over samples above `low`, across at most two quiet ones (a slide often starts
+    // as a kink in the load, then rings)
     let k = i;
-    while (k > 1 && t[k - 1]! >= from && (z[k - 1]! >= low || (z[k - 2]! >= low && t[k - 2]! >= from))) k -= z[k - 1]! >= low ? 1 : 2;
+    for (;;) {
+      let step = 0;
+      for (let g = 1; g <= 3 && k - g >= 1 && t[k - g]! >= from; g++) {
+        if (z[k - g]! >= low) {
+          step = g;
+          break;
+        }
+      }
+      if (step === 0) break;
+      k -= step;
+    }
     out.push({ lo: t[k - 1]!, hi: t[k]!, score: z[i]! });
     lastEnd = t[i]!;
   }
