@@ -145,7 +145,12 @@ export class EpisodeWriter {
   /** Writes and fsyncs everything so far. Safe to call concurrently (one flush at a time). */
   async flush(): Promise<void> {
     if (this.closed || this.splitting !== undefined) return;
-    if (this.flushing !== undefined) return this.flushing;
+    if (this.flushing !== undefined) {
+      // A slow fsync (a busy disk) must not keep newer data in memory: hand it to the OS now, so
+      // a crash of this process still loses at most a flush interval.
+      this.storage.handOff?.();
+      return this.flushing;
+    }
     this.flushing = (async () => {
       try {
         await this.storage.flush();

@@ -265,6 +265,11 @@ export class McapFileWriter {
     await this.sink.sync();
   }
 
+  /** Closes the open chunk and queues its write, without an fsync. */
+  handOff(): void {
+    if (!this.closed) this.finishChunk();
+  }
+
   totals(): WriterTotals {
     return totalsOf(this.chunks);
   }

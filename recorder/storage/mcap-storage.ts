@@ -131,6 +131,10 @@ export class McapStorage implements EpisodeStorage {
     await this.writer.flush();
   }
 
+  handOff(): void {
+    this.writer.handOff();
+  }
+
   async close(): Promise<StorageCloseResult> {
     if (this.writer.error === undefined) {
       // The rosbag2 record describes the file; it is written from the totals so far (all chunks

@@ -75,6 +75,9 @@ export interface EpisodeStorage {
   writeAttachment(attachment: { name: string; mediaType: string; data: Uint8Array; logTimeNs: bigint; createTimeNs?: bigint }): void;
   /** Everything written so far reaches the disk (fsync). */
   flush(): Promise<void>;
+  /** Hands buffered data to the OS without waiting for an fsync (a SIGKILL then loses nothing of
+   * it); used while a previous flush's fsync is still running. */
+  handOff?(): void;
   /** True when writes outpace the disk; await `drain()` if you can. */
   readonly needsDrain: boolean;
   drain(): Promise<void>;
