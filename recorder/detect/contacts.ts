@@ -285,6 +285,37 @@ function fuseSlips(sources: SlipSource[], requireWrench: boolean): Array<{ t: nu
   return out.sort((a, b) => a.t - b.t);
 }
 
+const spikeNoise = new WeakMap<WrenchSeries, number[]>();
+
+/** True when one force sample within ±`windowS` of `t` stands far out from both neighbours while they do not. */
+function isolatedSpikeNear(w: WrenchSeries, t: number, windowS: number): boolean {
+  const axes = [w.fx, w.fy, w.fz];
+  let sig = spikeNoise.get(w);
+  if (!sig) {
+    sig = axes.map((x) => {
+      const d = new Float64Array(Math.max(0, x.length - 1));
+      for (let i = 1; i < x.length; i++) d[i - 1] = x[i]! - x[i - 1]!;
+      return Math.max(robustSigma(d) / Math.SQRT2, 1e-9);
+    });
+    spikeNoise.set(w, sig);
+  }
+  const [a, b] = indexRange(w.t, t - windowS, t + windowS);
+  // deviation of sample i from the mean of its two neighbours, in noise units
+  const dev = (x: Float64Array, i: number, s: number) => (i <= 0 || i >= x.length - 1 ? 0 : Math.abs(x[i]! - 0.5 * (x[i - 1]! + x[i + 1]!)) / s);
+  for (let i = Math.max(1, a); i < Math.min(b, w.t.length - 1); i++) {
+    for (let k = 0; k < 3; k++) {
+      const x = axes[k]!;
+      const s = sig[k]!;
+      const here = dev(x, i, s);
+      if (here < 20) continue;
+      // a spike's neighbours deviate by about half of it (they see it as their neighbour); a
+      // ringing burst's neighbours deviate as much as it does
+      if (dev(x, i - 2, s) < 0.25 * here && dev(x, i + 2, s) < 0.25 * here) return true;
+    }
+  }
+  return false;
+}
+
 function impacts(w: WrenchSeries, guards: number[]): DetectedEvent[] {
   const n = w.t.length;
   if (n < 8) return [];
@@ -363,6 +394,8 @@ export function detectContacts(tactile: readonly TactileSeries[], wrench: readon
     if (wrist) sources.push({ kind: "wrench", brackets: wrenchSlipBrackets(wrist, from, to) });
     if (!pad && wrist) sources.push({ kind: "tactile", brackets: sources.find((x) => x.kind === "wrench")!.brackets });
     for (const s of fuseSlips(sources, wrist !== undefined && pad !== undefined && CONTACT.slipNeedsWrist)) {
+      // a lone force spike (the object knocking onto a support) shakes the pads too: an impact, not a slip
+      if (wrist && isolatedSpikeNear(wrist, s.t, 0.03)) continue;
       events.push({ type: "slip", target: c.target, t: s.t, confidence: s.confidence });
     }
   }
