@@ -8,7 +8,8 @@
 // the files read from disk instead of stdin. Ratio = export wall time / ffmpeg wall time (goal ≤ 1.2:
 // the encoder is the limit).
 //
-// Env: BENCH_SECONDS (default 60), BENCH_FPS (default 30), BENCH_DIR (scratch folder), BENCH_SKIP_JOBS=1.
+// Env: BENCH_SECONDS (default 60), BENCH_FPS (default 30), BENCH_DIR (scratch folder), BENCH_SKIP_JOBS=1,
+// BENCH_SKIP_RATIO=1, BENCH_JOBS_SECONDS (episode length for the --jobs comparison; default BENCH_SECONDS).
 import { spawn } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import { once } from "node:events";
@@ -65,7 +66,7 @@ async function referenceLibrary(seconds: number): Promise<string[]> {
 }
 
 console.log(`recording (or reusing) two ${seconds} s reference-rig episodes ...`);
-const [ep0, ep1] = (await referenceLibrary(seconds)) as [string, string];
+const [ep0] = (await referenceLibrary(seconds)) as [string, string];
 
 async function exportRun(name: string, episodes: string[], jobs: number): Promise<number> {
   const out = join(scratch, name);
@@ -77,56 +78,65 @@ async function exportRun(name: string, episodes: string[], jobs: number): Promis
   return s;
 }
 
-// 1. The export of one episode, --jobs 1.
-console.log(`exporting one episode (--jobs 1, ${FPS} fps) ...`);
-const exportS = await exportRun("one", [ep0], 1);
-console.log(`  export: ${exportS.toFixed(1)} s`);
+const lines: string[] = [];
+if (process.env.BENCH_SKIP_RATIO !== "1") await ratio();
 
-// 2. ffmpeg alone on the same frames.
-console.log("extracting the same frames to raw files for the ffmpeg-only baseline ...");
-const core = await resampleEpisode({ path: ep0, mapping: builtinMappingFor("reference")!.mapping, fps: FPS, onStale: "flag", annotator: undefined });
-const ep = toResampledEpisode(core);
-const frames = core.gridNs.length;
-const table = depthQuantizationTable();
-const raws: Array<{ path: string; args: string[] }> = [];
-for (const v of ep.videos) {
-  const path = join(scratch, `${v.key}.raw`);
-  const ws = createWriteStream(path);
-  for await (const f of v.frames()) if (!ws.write(v.pixel === "depth" ? quantizeDepthFrame(f, table) : f)) await once(ws, "drain");
-  ws.end();
-  await once(ws, "finish");
-  const choice = v.pixel === "depth" ? await chooseDepthEncoder(VIDEO) : await chooseRgbEncoder(VIDEO, v);
-  const args = encodeArgs({ pixFmt: v.pixel === "depth" ? "gray12le" : "rgb24", width: v.width, height: v.height, fps: FPS }, choice, join(scratch, `${v.key}.mp4`)).map((a) => (a === "pipe:0" ? path : a));
-  raws.push({ path, args });
+async function ratio(): Promise<void> {
+  // 1. The export of one episode, --jobs 1.
+  console.log(`exporting one episode (--jobs 1, ${FPS} fps) ...`);
+  const exportS = await exportRun("one", [ep0], 1);
+  console.log(`  export: ${exportS.toFixed(1)} s`);
+
+  // 2. ffmpeg alone on the same frames.
+  console.log("extracting the same frames to raw files for the ffmpeg-only baseline ...");
+  const core = await resampleEpisode({ path: ep0, mapping: builtinMappingFor("reference")!.mapping, fps: FPS, onStale: "flag", annotator: undefined });
+  const ep = toResampledEpisode(core);
+  const frames = core.gridNs.length;
+  const table = depthQuantizationTable();
+  const raws: Array<{ path: string; args: string[] }> = [];
+  for (const v of ep.videos) {
+    const path = join(scratch, `${v.key}.raw`);
+    const ws = createWriteStream(path);
+    for await (const f of v.frames()) if (!ws.write(v.pixel === "depth" ? quantizeDepthFrame(f, table) : f)) await once(ws, "drain");
+    ws.end();
+    await once(ws, "finish");
+    const choice = v.pixel === "depth" ? await chooseDepthEncoder(VIDEO) : await chooseRgbEncoder(VIDEO, v);
+    const args = encodeArgs({ pixFmt: v.pixel === "depth" ? "gray12le" : "rgb24", width: v.width, height: v.height, fps: FPS }, choice, join(scratch, `${v.key}.mp4`)).map((a) => (a === "pipe:0" ? path : a));
+    raws.push({ path, args });
+  }
+  mkdirSync(scratch, { recursive: true });
+  console.log(`running ffmpeg alone on ${raws.length} streams × ${frames} frames ...`);
+  const t0 = performance.now();
+  await Promise.all(
+    raws.map(
+      (r) =>
+        new Promise<void>((resolve, reject) => {
+          const child = spawn(FFMPEG, r.args, { stdio: ["ignore", "ignore", "inherit"] });
+          child.on("error", reject);
+          child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg exited ${code}: ${r.args.join(" ")}`))));
+        }),
+    ),
+  );
+  const ffmpegS = (performance.now() - t0) / 1000;
+  for (const r of raws) rmSync(r.path, { force: true });
+  console.log(`  ffmpeg alone: ${ffmpegS.toFixed(1)} s`);
+
+  lines.push(
+    `episode: ${seconds} s reference rig, ${frames} frames at ${FPS} fps, ${raws.length} video streams (${raws.map((r) => r.args[r.args.indexOf("-c:v") + 1]).join(", ")})`,
+    `export --jobs 1: ${exportS.toFixed(1)} s; ffmpeg alone on the same frames: ${ffmpegS.toFixed(1)} s; ratio ${(exportS / ffmpegS).toFixed(2)}× (goal ≤ 1.2×)`,
+  );
 }
-mkdirSync(scratch, { recursive: true });
-console.log(`running ffmpeg alone on ${raws.length} streams × ${frames} frames ...`);
-const t0 = performance.now();
-await Promise.all(
-  raws.map(
-    (r) =>
-      new Promise<void>((resolve, reject) => {
-        const child = spawn(FFMPEG, r.args, { stdio: ["ignore", "ignore", "inherit"] });
-        child.on("error", reject);
-        child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg exited ${code}: ${r.args.join(" ")}`))));
-      }),
-  ),
-);
-const ffmpegS = (performance.now() - t0) / 1000;
-for (const r of raws) rmSync(r.path, { force: true });
-console.log(`  ffmpeg alone: ${ffmpegS.toFixed(1)} s`);
-
-const lines = [
-  `episode: ${seconds} s reference rig, ${frames} frames at ${FPS} fps, ${raws.length} video streams (${raws.map((r) => r.args[r.args.indexOf("-c:v") + 1]).join(", ")})`,
-  `export --jobs 1: ${exportS.toFixed(1)} s; ffmpeg alone on the same frames: ${ffmpegS.toFixed(1)} s; ratio ${(exportS / ffmpegS).toFixed(2)}× (goal ≤ 1.2×)`,
-];
 
 // 3. --jobs 2 vs --jobs 1 on two episodes.
 if (process.env.BENCH_SKIP_JOBS !== "1") {
-  console.log("exporting two episodes with --jobs 1, then --jobs 2 ...");
-  const j1 = await exportRun("jobs1", [ep0, ep1], 1);
-  const j2 = await exportRun("jobs2", [ep0, ep1], 2);
-  lines.push(`two episodes: --jobs 1 ${j1.toFixed(1)} s, --jobs 2 ${j2.toFixed(1)} s; speed-up ${(j1 / j2).toFixed(2)}×`);
+  const jobsSeconds = Number(process.env.BENCH_JOBS_SECONDS ?? seconds);
+  const pair = await referenceLibrary(jobsSeconds);
+  console.log(`exporting two ${jobsSeconds} s episodes with --jobs 1, then --jobs 2 ...`);
+  const j1 = await exportRun("jobs1", pair, 1);
+  console.log(`  --jobs 1: ${j1.toFixed(1)} s`);
+  const j2 = await exportRun("jobs2", pair, 2);
+  console.log(`  --jobs 2: ${j2.toFixed(1)} s`);
+  lines.push(`two ${jobsSeconds} s episodes: --jobs 1 ${j1.toFixed(1)} s, --jobs 2 ${j2.toFixed(1)} s; speed-up ${(j1 / j2).toFixed(2)}×`);
 }
 console.log("");
 for (const l of lines) console.log(l);
