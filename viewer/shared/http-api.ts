@@ -4,7 +4,8 @@
 //
 // Auth: when the server binds a non-loopback host it prints a token; every /api and /files
 // request must carry it as `Authorization: Bearer <token>` (the app reads it from the page URL's
-// `#token=` fragment and sends the header; /files also accepts `?token=` for <video>/<img>).
+// `#token=` fragment and sends the header; /files also accepts `?token=` for <video>/<img>, and
+// so does the WS /api/record/ws upgrade, since browsers cannot set headers on a WebSocket).
 //
 // Endpoints
 //   GET  /api/config                                   → ViewerConfig
