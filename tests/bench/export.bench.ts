@@ -21,6 +21,9 @@ import { resampleEpisode } from "../../export/resample/resample.ts";
 import { toResampledEpisode } from "../../export/resample/videos.ts";
 import { FFMPEG, chooseDepthEncoder, chooseRgbEncoder, encodeArgs } from "../../export/video/ffmpeg.ts";
 import { depthQuantizationTable, quantizeDepthFrame } from "../../export/video/depth.ts";
+import { LeRobotWriter } from "../../export/lerobot/writer.ts";
+import type { ResampledEpisode } from "../../export/model.ts";
+import { open as openFile } from "node:fs/promises";
 
 const FPS = Number(process.env.BENCH_FPS ?? 30);
 const VIDEO = { codec: "auto" as const, crf: 30, gop: 2 };
@@ -79,6 +82,24 @@ async function exportRun(name: string, episodes: string[], jobs: number): Promis
 }
 
 const lines: string[] = [];
+
+/** Inverse of the depth quantization per pixel (code → mm), for the writer-alone run. */
+const codeToMm = (() => {
+  const table = depthQuantizationTable();
+  const inv = new Uint16Array(4096);
+  // The smallest millimetre value of each code: quantizing it gives the same code back.
+  for (let mm = 65535; mm >= 0; mm--) inv[table[mm]!] = mm;
+  return inv;
+})();
+function dequantizedDepth(codes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(codes.byteLength);
+  for (let j = 0; j < codes.byteLength; j += 2) {
+    const mm = codeToMm[codes[j]! | (codes[j + 1]! << 8)]!;
+    out[j] = mm & 0xff;
+    out[j + 1] = mm >> 8;
+  }
+  return out;
+}
 if (process.env.BENCH_SKIP_RATIO !== "1") await ratio();
 
 async function ratio(): Promise<void> {
@@ -104,6 +125,39 @@ async function ratio(): Promise<void> {
     const args = encodeArgs({ pixFmt: v.pixel === "depth" ? "gray12le" : "rgb24", width: v.width, height: v.height, fps: FPS }, choice, join(scratch, `${v.key}.mp4`)).map((a) => (a === "pipe:0" ? path : a));
     raws.push({ path, args });
   }
+  // The writer alone: the same episode with its frames read back from the raw files (no MCAP
+  // reading, alignment or image decoding), to see what the writer adds on top of ffmpeg.
+  console.log("writing the episode with its frames from the raw files (the LeRobot writer alone) ...");
+  const fromRaw: ResampledEpisode = {
+    ...ep,
+    videos: ep.videos.map((v, k) => ({
+      ...v,
+      async *frames() {
+        const size = v.width * v.height * (v.pixel === "rgb" ? 3 : 2);
+        const fh = await openFile(raws[k]!.path, "r");
+        try {
+          for (let i = 0; i < frames; i++) {
+            const buf = new Uint8Array(size);
+            const { bytesRead } = await fh.read(buf, 0, size, i * size);
+            if (bytesRead !== size) throw new Error(`${raws[k]!.path}: short read at frame ${i}`);
+            // The raw depth file holds quantized codes; hand the writer millimetres again.
+            yield v.pixel === "depth" ? dequantizedDepth(buf) : buf;
+          }
+        } finally {
+          await fh.close();
+        }
+      },
+    })),
+  };
+  const writer = new LeRobotWriter();
+  const tw = performance.now();
+  await writer.open(join(scratch, "writer-only"), { fps: FPS, resume: false, video: VIDEO });
+  await writer.writeEpisode(fromRaw);
+  await writer.close();
+  const writerS = (performance.now() - tw) / 1000;
+  rmSync(join(scratch, "writer-only"), { recursive: true, force: true });
+  console.log(`  writer alone: ${writerS.toFixed(1)} s`);
+
   mkdirSync(scratch, { recursive: true });
   console.log(`running ffmpeg alone on ${raws.length} streams × ${frames} frames ...`);
   const t0 = performance.now();
@@ -124,6 +178,7 @@ async function ratio(): Promise<void> {
   lines.push(
     `episode: ${seconds} s reference rig, ${frames} frames at ${FPS} fps, ${raws.length} video streams (${raws.map((r) => r.args[r.args.indexOf("-c:v") + 1]).join(", ")})`,
     `export --jobs 1: ${exportS.toFixed(1)} s; ffmpeg alone on the same frames: ${ffmpegS.toFixed(1)} s; ratio ${(exportS / ffmpegS).toFixed(2)}× (goal ≤ 1.2×)`,
+    `the LeRobot writer alone (frames from raw files, self-check included): ${writerS.toFixed(1)} s; ${(writerS / ffmpegS).toFixed(2)}× ffmpeg alone`,
   );
 }
 
