@@ -290,7 +290,9 @@ export class EpisodeService {
   }
 
   async detail(e: LibraryEpisode): Promise<EpisodeDetail> {
-    const [summary, files, urdf] = await Promise.all([this.summary(e, true), this.files(e), this.urdf(e)]);
+    // QA is not awaited here either: on a large recording it takes long, and opening an episode
+    // must not wait for it (the list shows it once computed).
+    const [summary, files, urdf] = await Promise.all([this.summary(e, false), this.files(e), this.urdf(e)]);
     let aligned: AlignedEpisode | undefined;
     let alignError: string | undefined;
     try {
