@@ -12,7 +12,7 @@
 // Impact, per wrist: a spike in the force's sample-to-sample change far above its noise, away
 //   from the contact events already found.
 // Wrists get onset/release from F/T only when their side has no tactile pads.
-import { linearPredictionError, median, quietWindow, robustSigma } from "./stats.ts";
+import { lagFor, linearPredictionError, median, quietWindow, robustSigma } from "./stats.ts";
 import type { Side, TactileSeries, WrenchSeries } from "./series.ts";
 
 export type ContactEventType = "onset" | "release" | "slip" | "impact";
@@ -156,10 +156,10 @@ function bursts(t: Float64Array, z: Float64Array, from: number, to: number, high
   for (let i = 1; i < z.length; i++) {
     if (t[i]! < from || t[i]! > to) continue;
     if (z[i]! < high) continue;
-    // vibration keeps ringing: a second loud sample among the next three, where a kink in a
+    // vibration keeps ringing: a second loud sample among the next three (or 15 ms), where a kink in a
     // smooth load change (pressing onto a support, lift-off) gives a single one
     let loud = 0;
-    for (let j = i + 1; j <= i + 3 && j < z.length; j++) if (z[j]! >= high) loud++;
+    for (let j = i + 1; j < z.length && (j <= i + 3 || t[j]! - t[i]! <= 0.015); j++) if (z[j]! >= high) loud++;
     if (loud === 0) continue;
     if (t[i]! - lastEnd < CONTACT.slipRefractoryS) {
       lastEnd = t[i]!;
@@ -230,8 +230,9 @@ function tactileSlipBrackets(s: TactileSeries, from: number, to: number): Bracke
     rx[i] = hx0;
     ry[i] = hy0;
   }
-  const hx = linearPredictionError(rx);
-  const hy = linearPredictionError(ry);
+  const lag = lagFor(s.t, 0.005);
+  const hx = linearPredictionError(rx, lag);
+  const hy = linearPredictionError(ry, lag);
   // noise σ inside the contact, floored so smooth load changes on a quiet pad do not count
   const sx = Math.max(sliceSigma(hx, a, b), CONTACT.slipRatioFloor / CONTACT.slipHighSigma);
   const sy = Math.max(sliceSigma(hy, a, b), CONTACT.slipRatioFloor / CONTACT.slipHighSigma);
@@ -240,7 +241,8 @@ function tactileSlipBrackets(s: TactileSeries, from: number, to: number): Bracke
 
 /** Slip brackets from the wrist force (high-passed over ±10 ms) inside a contact. */
 function wrenchSlipBrackets(w: WrenchSeries, from: number, to: number): Bracket[] {
-  const parts = [linearPredictionError(w.fx), linearPredictionError(w.fy), linearPredictionError(w.fz)];
+  const lag = lagFor(w.t, 0.005);
+  const parts = [linearPredictionError(w.fx, lag), linearPredictionError(w.fy, lag), linearPredictionError(w.fz, lag)];
   const [a, b] = indexRange(w.t, from, to);
   if (b - a < 6) return [];
   const sig = parts.map((p) => Math.max(sliceSigma(p, a, b), 1e-9));
@@ -308,9 +310,12 @@ function isolatedSpikeNear(w: WrenchSeries, t: number, windowS: number): boolean
       const s = sig[k]!;
       const here = dev(x, i, s);
       if (here < 20) continue;
-      // a spike's neighbours deviate by about half of it (they see it as their neighbour); a
-      // ringing burst's neighbours deviate as much as it does
-      if (dev(x, i - 2, s) < 0.25 * here && dev(x, i + 2, s) < 0.25 * here) return true;
+      // a spike's next neighbours deviate by about half of it (they see it as their neighbour),
+      // every other sample within ±15 ms stays quiet; a ringing burst keeps deviating
+      let quiet = true;
+      for (let j = i - 1; j >= 1 && w.t[i]! - w.t[j]! <= 0.015 && quiet; j--) if (i - j > 1 && dev(x, j, s) >= 0.25 * here) quiet = false;
+      for (let j = i + 1; j < x.length - 1 && w.t[j]! - w.t[i]! <= 0.015 && quiet; j++) if (j - i > 1 && dev(x, j, s) >= 0.25 * here) quiet = false;
+      if (quiet) return true;
     }
   }
   return false;

@@ -110,13 +110,20 @@ export function highPassCausal(x: Float64Array, window: number): Float64Array {
 }
 
 /**
- * Causal prediction error of a straight line through the two previous samples
- * (x[i] − 2x[i−1] + x[i−2]): zero for any linear trend, so load ramps do not count, and it does
- * not respond before a change, so the first loud sample dates the change's start.
+ * Causal prediction error of a straight line through the samples `lag` and 2·`lag` back
+ * (x[i] − 2x[i−lag] + x[i−2lag]): zero for any linear trend, so load ramps do not count, and it
+ * does not respond before a change, so the first loud sample dates the change's start. A lag of
+ * about 5 ms keeps the response to ~100 Hz vibration the same at any sample rate.
  */
-export function linearPredictionError(x: Float64Array): Float64Array {
+export function linearPredictionError(x: Float64Array, lag = 1): Float64Array {
   const n = x.length;
   const out = new Float64Array(n);
-  for (let i = 2; i < n; i++) out[i] = x[i]! - 2 * x[i - 1]! + x[i - 2]!;
+  for (let i = 2 * lag; i < n; i++) out[i] = x[i]! - 2 * x[i - lag]! + x[i - 2 * lag]!;
   return out;
+}
+
+/** The lag (samples) spanning about `seconds` at this series' rate (at least 1). */
+export function lagFor(t: Float64Array, seconds: number): number {
+  const dt = medianPeriod(t);
+  return Number.isFinite(dt) && dt > 0 ? Math.max(1, Math.round(seconds / dt)) : 1;
 }
