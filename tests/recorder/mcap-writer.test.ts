@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { readFileSync } from "node:fs";
 import { McapStreamReader } from "@mcap/core";
+import { crc32 } from "node:zlib";
 import { loadDecompressHandlers } from "@mcap/support";
 import { McapStorage } from "../../recorder/storage/mcap-storage.ts";
 import { tempDir, withIndexedReader } from "./support.ts";
@@ -68,6 +69,18 @@ describe("MCAP storage plugin", () => {
         const atts = [];
         for await (const a of reader.readAttachments()) atts.push(a);
         expect(atts.map((a) => a.name)).toEqual(["calib.yaml"]);
+        // every chunk carries its CRC-32 (patched into the header after the worker computed it),
+        // not 0 ("not computed")
+        const file = readFileSync(path);
+        for (const ci of reader.chunkIndexes) {
+          const at = Number(ci.chunkStartOffset);
+          const crc = file.readUInt32LE(at + 33);
+          const compressionLength = file.readUInt32LE(at + 37);
+          const recordsLength = Number(file.readBigUInt64LE(at + 41 + compressionLength));
+          const records = file.subarray(at + 49 + compressionLength, at + 49 + compressionLength + recordsLength);
+          if (compression === "none") expect(crc).toBe(crc32(records));
+          expect(crc).not.toBe(0);
+        }
       });
       // The streaming reader checks every chunk and attachment CRC and reads to the footer.
       const stream = new McapStreamReader({ decompressHandlers: await loadDecompressHandlers(), validateCrcs: true });
