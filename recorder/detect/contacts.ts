@@ -289,7 +289,33 @@ function fuseSlips(sources: SlipSource[], requireWrench: boolean): Array<{ t: nu
 
 const spikeNoise = new WeakMap<WrenchSeries, number[]>();
 
-/** True when one force sample within ±`windowS` of `t` stands far out from both neighbours while they do not. */
+/** Least-squares line through (t[i], x[i]) for the given indices; returns its value at any time. */
+function lineFit(t: Float64Array, x: Float64Array, idx: number[]): (tt: number) => number {
+  const n = idx.length;
+  if (n === 0) return () => 0;
+  let st = 0;
+  let sx = 0;
+  for (const i of idx) {
+    st += t[i]!;
+    sx += x[i]!;
+  }
+  const mt = st / n;
+  const mx = sx / n;
+  let stt = 0;
+  let stx = 0;
+  for (const i of idx) {
+    stt += (t[i]! - mt) ** 2;
+    stx += (t[i]! - mt) * (x[i]! - mx);
+  }
+  const k = stt > 0 ? stx / stt : 0;
+  return (tt) => mx + k * (tt - mt);
+}
+
+/**
+ * True when the wrist force near `t` (±`windowS`) holds a short pulse (≤ ~6 ms) standing far out
+ * of an otherwise straight trend over ±15 ms, rather than vibration, which keeps swinging across
+ * the window. An object knocking onto a support gives such a pulse and shakes the pads too.
+ */
 function isolatedSpikeNear(w: WrenchSeries, t: number, windowS: number): boolean {
   const axes = [w.fx, w.fy, w.fz];
   let sig = spikeNoise.get(w);
@@ -301,22 +327,25 @@ function isolatedSpikeNear(w: WrenchSeries, t: number, windowS: number): boolean
     });
     spikeNoise.set(w, sig);
   }
-  const [a, b] = indexRange(w.t, t - windowS, t + windowS);
-  // deviation of sample i from the mean of its two neighbours, in noise units
-  const dev = (x: Float64Array, i: number, s: number) => (i <= 0 || i >= x.length - 1 ? 0 : Math.abs(x[i]! - 0.5 * (x[i - 1]! + x[i + 1]!)) / s);
-  for (let i = Math.max(1, a); i < Math.min(b, w.t.length - 1); i++) {
-    for (let k = 0; k < 3; k++) {
-      const x = axes[k]!;
-      const s = sig[k]!;
-      const here = dev(x, i, s);
-      if (here < 20) continue;
-      // a spike's next neighbours deviate by about half of it (they see it as their neighbour),
-      // every other sample within ±15 ms stays quiet; a ringing burst keeps deviating
-      let quiet = true;
-      for (let j = i - 1; j >= 1 && w.t[i]! - w.t[j]! <= 0.015 && quiet; j--) if (i - j > 1 && dev(x, j, s) >= 0.25 * here) quiet = false;
-      for (let j = i + 1; j < x.length - 1 && w.t[j]! - w.t[i]! <= 0.015 && quiet; j++) if (j - i > 1 && dev(x, j, s) >= 0.25 * here) quiet = false;
-      if (quiet) return true;
-    }
+  const [a, b] = indexRange(w.t, t - windowS - 0.015, t + windowS + 0.015);
+  if (b - a < 5) return false;
+  const all: number[] = [];
+  for (let i = a; i < b; i++) all.push(i);
+  for (let k = 0; k < 3; k++) {
+    const x = axes[k]!;
+    const f0 = lineFit(w.t, x, all);
+    let p = -1;
+    for (let i = a; i < b; i++) if (Math.abs(w.t[i]! - t) <= windowS && (p < 0 || Math.abs(x[i]! - f0(w.t[i]!)) > Math.abs(x[p]! - f0(w.t[p]!)))) p = i;
+    if (p < 0) continue;
+    const tp = w.t[p]!;
+    const outside = all.filter((i) => Math.abs(w.t[i]! - tp) > 0.006);
+    if (outside.length < 3) continue;
+    const f1 = lineFit(w.t, x, outside);
+    const peak = Math.abs(x[p]! - f1(tp));
+    if (peak < 20 * sig[k]!) continue;
+    let rest = 0;
+    for (const i of outside) rest = Math.max(rest, Math.abs(x[i]! - f1(w.t[i]!)));
+    if (rest < 0.25 * peak) return true;
   }
   return false;
 }
