@@ -2,7 +2,7 @@
 // (export/resample over the aligned reader), written concurrently, and verified by reading the
 // dataset back with independent readers — hyparquet for parquet, ffprobe for mp4 — and the
 // aligned reader for the values.
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
@@ -261,6 +261,17 @@ describe("LeRobot v3.0 writer", () => {
     const data = await rows(join(copy, "data/chunk-000/file-001.parquet"));
     expect(n(data[0]!.index)).toBe(n(eps[0]!.dataset_from_index));
   }, 120_000);
+
+  it("refuses an output folder that holds something else, or a dataset without resume, naming it", async () => {
+    const other = join(work, "not-a-dataset");
+    mkdirSync(other, { recursive: true });
+    writeFileSync(join(other, "notes.txt"), "mine");
+    await expect(new LeRobotWriter().open(other, { fps: FPS, resume: false, video: VIDEO })).rejects.toThrow(`${other} exists and is not a LeRobot dataset`);
+    expect(readFileSync(join(other, "notes.txt"), "utf8")).toBe("mine");
+    await expect(new LeRobotWriter().open(out, { fps: FPS, resume: false, video: VIDEO })).rejects.toThrow(/already holds a LeRobot dataset/);
+    await expect(new LeRobotWriter().open(out, { fps: FPS + 1, resume: true, video: VIDEO })).rejects.toThrow(/at 15 fps, this export asks for 16 fps/);
+    await expect(new LeRobotWriter().open(join(work, "x"), { fps: 12.5, resume: false, video: VIDEO })).rejects.toThrow(/integer fps/);
+  });
 
   it("the self-check fails loudly on a dataset that does not add up", async () => {
     const bad = join(work, "bad");
