@@ -311,8 +311,16 @@ describe("agreement and suggestions", () => {
       expect(e.confidence).toBeGreaterThan(0);
     }
     expect(new Set(r.json.events.map((e) => e.id)).size).toBe(r.json.events.length);
-    // cached: the same answer again
+    // cached: the same answer again, and on disk beside the episode for the next viewer
     expect((await getJson<Suggestions>(base, api.suggestions(id))).json).toEqual(r.json);
+    const onDisk = JSON.parse(readFileSync(join(server.library.get(id)!.dir, "suggestions.json"), "utf8")) as { suggestions: Suggestions };
+    expect(onDisk.suggestions).toEqual(r.json);
+    const second = await startTestServer(library);
+    try {
+      expect((await getJson<Suggestions>(second.url, api.suggestions(id))).json).toEqual(r.json);
+    } finally {
+      await second.close();
+    }
   });
 });
 
