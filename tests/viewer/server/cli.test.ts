@@ -64,7 +64,7 @@ describe("teledemo view (child process)", () => {
     const exit = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
     child.kill("SIGTERM");
     expect(await exit).toBe(0);
-  });
+  }, 120_000);
 
   it("fails cleanly on bad input", async () => {
     const missing = await runCli(["view", "/nonexistent/library"]);
@@ -74,7 +74,7 @@ describe("teledemo view (child process)", () => {
     const port = await runCli(["view", REPO_ROOT, "--port", "70000"]);
     expect(port.code).toBe(2);
     expect(port.stderr).toMatch(/--port/);
-  });
+  }, 120_000);
 });
 
 describe("teledemo agreement (child process)", () => {
@@ -95,7 +95,7 @@ describe("teledemo agreement (child process)", () => {
     const text = await runCli(["agreement", episode]);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/ann\s+bea\s+30\.0/);
-  });
+  }, 180_000);
 });
 
 describe("labeling config", () => {
