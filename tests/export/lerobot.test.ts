@@ -15,6 +15,7 @@ import { emptyLabelsContent } from "../../recorder/labels/schema.ts";
 import { builtinMappingFor } from "../../export/mapping.ts";
 import { resampleEpisode, episodeIdOf, type ResampledCore } from "../../export/resample/resample.ts";
 import { toResampledEpisode } from "../../export/resample/videos.ts";
+import { convertImage } from "../../export/resample/images.ts";
 import { LeRobotWriter, selfCheckLeRobot } from "../../export/lerobot/index.ts";
 import type { ResampledEpisode } from "../../export/model.ts";
 
@@ -199,6 +200,39 @@ describe("LeRobot v3.0 writer", () => {
     expect(stats["observation.tactile.left_gripper_left_pad"].mean).toHaveLength(8);
     expect(stats.index.count).toEqual([cores.reduce((s, c) => s + c.gridNs.length, 0)]);
     expect(selfCheck.join("\n")).toMatch(/ffprobe frame counts per episode span equal parquet rows/);
+  });
+
+  it("a frame decoded at from_timestamp + timestamp is the aligned reader's image at that grid time", async () => {
+    const eps = await rows(join(out, "meta/episodes/chunk-000/file-000.parquet"));
+    const key = "observation.images.head_camera";
+    const topic = "/head_camera/color/image_raw";
+    // The second episode of the file: its frames sit after the first's in the same mp4.
+    const ep = eps[1]!;
+    const core = cores.find((c) => c.source === String(ep["teledemo/source"]))!;
+    const file = join(out, `videos/${key}/chunk-000/file-000.mp4`);
+    const a = await openAlignedEpisode(core.source);
+    try {
+      const psnrOf = (x: Uint8Array, y: Uint8Array) => {
+        let se = 0;
+        for (let i = 0; i < x.length; i++) se += (x[i]! - y[i]!) ** 2;
+        return 10 * Math.log10((255 * 255) / (se / x.length));
+      };
+      const k = 9;
+      const t = n(ep[`videos/${key}/from_timestamp`]) + k / FPS;
+      const decoded = new Uint8Array(execFileSync("ffmpeg", ["-v", "error", "-i", file, "-ss", t.toFixed(6), "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"], { maxBuffer: 1 << 24 }));
+      const image = async (i: number) => {
+        const st = (await a.stateAt(core.gridNs[i]!, { topics: [topic] })).get(topic)!;
+        return convertImage(st.message!.decode(), "rgb", { width: 160, height: 120, encoding: "" }, topic);
+      };
+      const same = psnrOf(decoded, await image(k));
+      const other = psnrOf(decoded, await image(k + 6));
+      console.log(`decoded frame vs frame ${k}: ${same.toFixed(1)} dB, vs frame ${k + 6}: ${other.toFixed(1)} dB`);
+      expect(same).toBeGreaterThan(28);
+      // And it is that frame, not a neighbour: clearly closer to frame k than to frame k + 6.
+      expect(same).toBeGreaterThan(other + 1);
+    } finally {
+      await a.close();
+    }
   });
 
   it("puts phases in language_persistent as subtask rows on exact frame timestamps, contacts and outcome in meta/episodes", async () => {
