@@ -143,6 +143,17 @@ class Scratch {
     return this.f64(v[0]).f64(v[1]).f64(v[2]);
   }
 
+  /** What is written so far (a view, valid until the next begin()). */
+  written(): Uint8Array {
+    return this.buf.subarray(0, this.o);
+  }
+
+  u8(v: number): this {
+    this.room(1);
+    this.buf[this.o++] = v;
+    return this;
+  }
+
   /** The payload padded with zeros to a multiple of 4, as a fresh array. */
   finish(): Uint8Array {
     this.align(4);
@@ -187,4 +198,21 @@ export function tfMessageCdr(stampNs: bigint, transforms: readonly FrameTransfor
     s.header(stampNs, t.parent).string(t.child).vec3(t.transform.position).f64(qx).f64(qy).f64(qz).f64(qw);
   }
   return s.finish();
+}
+
+/**
+ * sensor_msgs/Image with `data` copied once into a buffer that is not zero-filled first (only the
+ * padding is zeroed): at 30 Hz × 4 cameras the generic path's zero fill plus size pass is
+ * measurable.
+ */
+export function imageCdr(stampNs: bigint, frameId: string, width: number, height: number, encoding: "rgb8" | "16UC1", data: Uint8Array): Uint8Array {
+  const step = width * (encoding === "rgb8" ? 3 : 2);
+  const head = scratch.begin().header(stampNs, frameId).u32(height).u32(width).string(encoding).u8(0).u32(step).u32(data.byteLength).written();
+  const end = head.length + data.byteLength;
+  const padded = (end + 3) & ~3; // (end − 4) and end have the same remainder mod 4
+  const out = Buffer.allocUnsafeSlow(padded); // never a slice of the shared small-buffer pool
+  out.set(head, 0);
+  out.set(data, head.length);
+  out.fill(0, end, padded);
+  return out;
 }

@@ -35,6 +35,20 @@ describe("fast CDR of the rig's small messages", () => {
     expect(compared).toBeGreaterThan(300);
   });
 
+  it("encodes images (rgb8 and 16UC1, any frame name length) as the codec does", async () => {
+    const { imageCdr } = await import("../../nodes/sim/fast-cdr.ts");
+    const { imageMessage } = await import("../../nodes/sim/ros-messages.ts");
+    const codec = createCodec(createDefaultRegistry());
+    for (const frame of ["", "a", "ab", "abc", "head_camera_color_optical_frame"]) {
+      for (const [encoding, w, h] of [["rgb8", 5, 3], ["16UC1", 7, 2], ["rgb8", 640, 480]] as const) {
+        const data = Uint8Array.from({ length: w * h * (encoding === "rgb8" ? 3 : 2) }, (_, i) => (i * 37 + w) & 0xff);
+        const a = imageCdr(1_767_225_600_123_456_789n, frame, w, h, encoding, data);
+        const b = codec.encode("sensor_msgs/msg/Image", imageMessage(1_767_225_600_123_456_789n, frame, w, h, encoding, data));
+        expect(Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b)), `${encoding} ${w}x${h} "${frame}"`).toBe(true);
+      }
+    }
+  });
+
   it("handles non-ASCII frame names and empty sequences as the codec does", async () => {
     const { jointStateCdr, tactileArrayCdr } = await import("../../nodes/sim/fast-cdr.ts");
     const { jointStateMessage, tactileArrayMessage } = await import("../../nodes/sim/ros-messages.ts");

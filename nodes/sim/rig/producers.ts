@@ -12,7 +12,7 @@ import {
   tfMessage,
   wrenchStampedMessage,
 } from "../ros-messages.ts";
-import { imuCdr, jointStateCdr, tactileArrayCdr, tfMessageCdr, wrenchStampedCdr } from "../fast-cdr.ts";
+import { imageCdr, imuCdr, jointStateCdr, tactileArrayCdr, tfMessageCdr, wrenchStampedCdr } from "../fast-cdr.ts";
 import type { PadId, Pose, SceneGeometry, SidePrefix, TactileFrame } from "../types.ts";
 import { PAD_IDS } from "../types.ts";
 import type { SimDemo } from "./ports.ts";
@@ -91,6 +91,7 @@ export class ProducerFactory {
     const bytes = depthBuf ? new Uint8Array(depthBuf.buffer) : (rgb as Uint8Array);
     return (c) => {
       renderer.render(c.scene(), this.poseOf(cam.optical_frame, isStatic, c), depth ? { depth: depthBuf } : { rgb }, c.index);
+      if (this.fast) return imageCdr(c.stampNs, stream.frame_id, cam.width, cam.height, depth ? "16UC1" : "rgb8", bytes);
       return imageMessage(c.stampNs, stream.frame_id, cam.width, cam.height, depth ? "16UC1" : "rgb8", bytes);
     };
   }
