@@ -61,7 +61,8 @@ try {
   const seekMs: number[] = [];
   for (let i = 0; i < SEEKS; i++) {
     const s = rnd() * dur;
-    seekMs.push((await page.evaluate((t) => (window as unknown as { __teledemo: Hooks }).__teledemo.hooks["seek"]!(t), s)) as number);
+    seekMs.push((await page.evaluate((t) => (window as unknown as { __teledemo: Hooks }).__teledemo.hooks["seek"]!(t), s).catch((err: unknown) => { throw new Error(`seek ${i} to ${s.toFixed(2)} s: ${String(err)}; page errors: ${session.errors.join("; ")}`); })) as number);
+    if (i === 0) console.log(`first seek ${seekMs[0]!.toFixed(0)} ms`);
   }
   // Baseline for a seek: one 4 MiB range request of the same file from the page.
   const url = `/files/${encodeURIComponent(id)}/episode.mcap`;
@@ -69,7 +70,7 @@ try {
     async ({ u, size }) => {
       const out: number[] = [];
       for (let i = 0; i < 10; i++) {
-        const off = Math.floor(((i + 0.5) / 10) * (size - 8 << 20));
+        const off = Math.floor(((i + 0.5) / 10) * (size - (8 << 20)));
         const t = performance.now();
         const r = await fetch(u, { headers: { Range: `bytes=${off}-${off + (4 << 20) - 1}` } });
         await r.arrayBuffer();

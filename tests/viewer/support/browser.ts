@@ -76,6 +76,7 @@ export async function launchBrowser(): Promise<BrowserSession> {
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+  page.on("crash", () => errors.push("the page crashed"));
   page.on("console", (m) => {
     if (m.type() === "error") errors.push(`console: ${m.text()}`);
   });

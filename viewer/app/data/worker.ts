@@ -18,7 +18,7 @@ const scope = self as unknown as WorkerScope;
 const LATE_NS = 500_000_000n;
 const EARLY_NS = 100_000_000n;
 /** First backward look for `latest`; sparse topics not found in it get one unbounded lookup. */
-const LATEST_WINDOW_NS = 3_000_000_000n;
+const LATEST_WINDOW_NS = 500_000_000n;
 
 interface ChannelState {
   topic: string;
