@@ -72,7 +72,7 @@ export interface QaThresholds {
   /** Still stretches mid-episode from hesitationMinS to idleS are hesitations; more than maxHesitations: warn. */
   hesitationMinS: number;
   maxHesitations: number;
-  /** Jerk samples beyond jerkMadK × MAD above the median (and above jerkMinRadS3) are outliers; more than maxJerkOutliers: warn. */
+  /** Jerk samples beyond jerkMadK × MAD above the median (and above jerkMinRadS3) are outliers; more than maxJerkOutliers events (outliers within 5 samples are one event): warn. */
   jerkMadK: number;
   jerkMinRadS3: number;
   maxJerkOutliers: number;
@@ -89,11 +89,11 @@ export const DEFAULT_QA_THRESHOLDS: Readonly<QaThresholds> = {
   gapPeriods: 10,
   gapMinS: 0.25,
   gapFailS: 2,
-  idleSpeedRadS: 0.02,
-  idleS: 3,
+  idleSpeedRadS: 0.03,
+  idleS: 5,
   idleFailFraction: 0.5,
-  hesitationMinS: 0.6,
-  maxHesitations: 3,
+  hesitationMinS: 2.5,
+  maxHesitations: 1,
   jerkMadK: 25,
   jerkMinRadS3: 50,
   maxJerkOutliers: 0,

@@ -193,18 +193,23 @@ export function jerkFindings(j: JointSeries, th: QaThresholds): QaFinding[] {
   jerks.forEach((x, i) => {
     if (x > limit) outliers.push(i);
   });
-  if (outliers.length <= th.maxJerkOutliers) return [];
+  // One glitch (a position step) shows in the ~3 samples its third difference spans: count events.
+  let events = 0;
+  outliers.forEach((k, i) => {
+    if (i === 0 || k - outliers[i - 1]! > 5) events++;
+  });
+  if (events <= th.maxJerkOutliers) return [];
   const worst = outliers.reduce((a, b) => (jerks[b]! > jerks[a]! ? b : a));
   return [
     {
       check: "jerk",
       severity: "warn",
       topic: j.topic,
-      message: `${j.topic}: ${outliers.length} jerk outlier${outliers.length === 1 ? "" : "s"} (worst ${jerks[worst]!.toFixed(0)} rad/s³ at ${at[worst]!.toFixed(2)} s; limit ${limit.toFixed(0)})`,
+      message: `${j.topic}: ${events} jerk outlier${events === 1 ? "" : "s"} (worst ${jerks[worst]!.toFixed(0)} rad/s³ at ${at[worst]!.toFixed(2)} s; limit ${limit.toFixed(0)})`,
       startS: round(at[outliers[0]!]!),
       endS: round(at[outliers[outliers.length - 1]!]!),
-      value: round(jerks[worst]!, 1),
-      threshold: round(limit, 1),
+      value: events,
+      threshold: th.maxJerkOutliers,
     },
   ];
 }

@@ -216,10 +216,21 @@ function toArray(a: unknown): number[] {
 }
 
 async function skewTally(ep: AlignedEpisode, pivot: string, expected: Map<string, { hz: number; kind: string; toleranceMs?: number }>): Promise<SkewTally | undefined> {
-  const grid = ep.correctedTimes?.(pivot);
-  if (!grid || grid.length === 0) return undefined;
+  const all = ep.correctedTimes?.(pivot);
+  if (!all || all.length === 0) return undefined;
   const streams = ep.streams.filter((s) => s.topic !== pivot && !isSideTopic(s.topic) && s.kind !== "other" && s.messageCount > 1);
   if (streams.length === 0) return undefined;
+  // Frames before every stream started or after one ended are the episode's edges, not skew.
+  let from = all[0]!;
+  let to = all[all.length - 1]!;
+  for (const s of streams) {
+    const t = ep.correctedTimes?.(s.topic);
+    if (!t || t.length === 0) continue;
+    if (t[0]! > from) from = t[0]!;
+    if (t[t.length - 1]! < to) to = t[t.length - 1]!;
+  }
+  const grid = all.filter((t) => t >= from && t <= to);
+  if (grid.length === 0) return undefined;
   const tolerance = new Map<string, bigint>();
   for (const s of streams) {
     const ms = expected.get(s.topic)?.toleranceMs;
@@ -231,7 +242,6 @@ async function skewTally(ep: AlignedEpisode, pivot: string, expected: Map<string
   }
   const tally: SkewTally = { pivot, frames: 0, perStream: new Map(), badFrames: 0 };
   for (const s of streams) tally.perStream.set(s.topic, { bad: 0, worstMs: 0, toleranceMs: Number(tolerance.get(s.topic)!) / 1e6 });
-  // Frames before every stream started or after one ended are the episode's edges, not skew.
   for await (const { states } of ep.resample(grid, { topics: streams.map((s) => s.topic), toleranceNs: tolerance })) {
     tally.frames++;
     let bad = false;
