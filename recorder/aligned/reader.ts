@@ -106,7 +106,8 @@ async function build(path: string, source: RecordingSource, options: OpenAligned
 
   // The one pass: (stamp, log) of every message; recorded clock models decoded on the way.
   const stampedTopics = new Set<string>();
-  for (const ch of source.channels.values()) if (hasHeaderStamp(ch)) stampedTopics.add(ch.topic);
+  // The recorder's own clock-model messages are stamped with the host clock: receive time is their timeline.
+  for (const ch of source.channels.values()) if (hasHeaderStamp(ch) && ch.topic !== CLOCK_MODEL_TOPIC) stampedTopics.add(ch.topic);
   const collected = new Map<string, Collected>();
   for (const topic of source.channels.keys()) collected.set(topic, { stamps: [], logs: [] });
   const recorded: RosMessage[] = [];

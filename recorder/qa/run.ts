@@ -3,14 +3,13 @@
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { McapIndexedReader } from "@mcap/core";
 import { FileHandleReadable } from "@mcap/nodejs";
 import { loadDecompressHandlers } from "@mcap/support";
 import { parseCalibration } from "../../calibration/index.ts";
-import { loadRigProfile, type RigProfile } from "../../nodes/rig/profile.ts";
 import { ALIGNMENT_FILE, type AlignedEpisode } from "../aligned/api.ts";
 import { openAlignedEpisode } from "../aligned/reader.ts";
+import { episodeProfile } from "../aligned/profile.ts";
 import { recordingFiles } from "../aligned/source.ts";
 import {
   DEFAULT_QA_THRESHOLDS,
@@ -24,21 +23,6 @@ import {
   type QaThresholds,
 } from "./api.ts";
 import { isArmJoint, jerkFindings, motionFindings, skewFindings, streamFindings, streamStats, type JointSeries, type SkewTally, type StreamTimes } from "./checks.ts";
-
-const BUILTIN_PROFILES = fileURLToPath(new URL("../../launch/profiles/", import.meta.url));
-
-/** The rig profile an episode names (built-in name or a path), if it can be loaded. */
-export function episodeProfile(name: string | undefined): RigProfile | undefined {
-  if (!name) return undefined;
-  const looksLikePath = name.includes("/") || /\.ya?ml$/.test(name);
-  const path = looksLikePath ? resolve(name) : join(BUILTIN_PROFILES, `${name}.yaml`);
-  if (!existsSync(path)) return undefined;
-  try {
-    return loadRigProfile(path);
-  } catch {
-    return undefined;
-  }
-}
 
 /** Cache key: what the report depends on. */
 export function qaKey(path: string, thresholds: QaThresholds): string {
