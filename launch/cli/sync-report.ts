@@ -8,6 +8,9 @@ import { FileHandleReadable } from "@mcap/nodejs";
 import { loadDecompressHandlers } from "@mcap/support";
 import { fitClockModelOffline, type ClockPair } from "../../nodes/sync/clock/index.ts";
 import { readHeaderStamp } from "../../nodes/sync/synchronizer/stamp.ts";
+import { crossModalOf } from "../../recorder/aligned/align.ts";
+import { CLOCK_MODEL_TOPIC } from "../../recorder/health/clock-models.ts";
+import { openAlignedEpisode } from "../../recorder/aligned/reader.ts";
 import { parseCommandArgs } from "./args.ts";
 import { type Command, UsageError } from "./command.ts";
 import { resolveProfile } from "./profile-arg.ts";
@@ -31,7 +34,9 @@ interface StreamReport {
   jitterP50Ms: number;
   jitterP99Ms: number;
   drops: number;
-  truth?: { sensor: string; offsetErrorMs: number; driftErrorPpm: number };
+  truth?: { sensor: string; offsetErrorMs: number; driftErrorPpm: number; crossModalErrorMs?: number };
+  /** Cross-modal latency correction vs the reference (/joint_states), ms (subtracted from the model time). */
+  crossModalMs?: number;
 }
 
 interface ClockTruth {
@@ -85,8 +90,25 @@ export const syncReportCommand: Command = {
       reports.push(report);
     }
     if (reports.length === 0) throw new Error(`${positionals[0]}: no stream with header stamps to analyse`);
+    // Cross-modal corrections (the constant latency one-way timing cannot see), with their truth.
+    const ep = await openAlignedEpisode(positionals[0]!, { alignment: "computed" });
+    let xm;
+    try {
+      xm = await crossModalOf(ep);
+    } finally {
+      await ep.close();
+    }
+    const reference = xm.result?.referenceTopic;
+    for (const r of reports) {
+      const c = xm.result?.correctionsNs[r.topic];
+      if (c === undefined || !Number.isFinite(c) || reference === undefined) continue;
+      r.crossModalMs = c / 1e6;
+      const a = truth?.forTopic(r.topic);
+      const b = truth?.forTopic(reference);
+      if (r.truth && a && b) r.truth.crossModalErrorMs = c / 1e6 - (a.clock.latencyMs - b.clock.latencyMs);
+    }
     if (values.json) {
-      ctx.stdout(`${JSON.stringify({ recording: positionals[0], streams: reports })}\n`);
+      ctx.stdout(`${JSON.stringify({ recording: positionals[0], streams: reports, crossModalReference: reference ?? null, crossModalSkipped: xm.skipped ?? null })}\n`);
       return 0;
     }
     ctx.stdout(
@@ -100,6 +122,8 @@ export const syncReportCommand: Command = {
         { title: "segments", value: (r) => String(r.segments), align: "right" },
         { title: "offset err ms", value: (r) => (r.truth ? fixed(r.truth.offsetErrorMs, 3) : "-"), align: "right" },
         { title: "drift err ppm", value: (r) => (r.truth ? fixed(r.truth.driftErrorPpm, 2) : "-"), align: "right" },
+        { title: "x-modal ms", value: (r) => (r.crossModalMs === undefined ? "-" : fixed(r.crossModalMs, 3)), align: "right" },
+        { title: "x-modal err ms", value: (r) => (r.truth?.crossModalErrorMs === undefined ? "-" : fixed(r.truth.crossModalErrorMs, 3)), align: "right" },
       ]) +
         (truth
           ? "errors are against the simulator's truth (offset includes the sensor's fixed transport latency, which one-way timing cannot separate)\n"
@@ -134,7 +158,8 @@ async function collect(file: string, out: Map<string, { type: string; pairs: Clo
     for await (const m of reader.readMetadata({ name: "teledemo.episode" })) Object.assign(episode, Object.fromEntries(m.metadata));
     for await (const m of reader.readMessages()) {
       const channel = reader.channelsById.get(m.channelId);
-      if (!channel || channel.messageEncoding !== "cdr") continue;
+      // the recorder's own clock-model messages are stamped by the host: not a sensor stream
+      if (!channel || channel.messageEncoding !== "cdr" || channel.topic === CLOCK_MODEL_TOPIC) continue;
       const type = reader.schemasById.get(channel.schemaId)?.name ?? "";
       const stampNs = readHeaderStamp(type, m.data);
       if (stampNs === undefined || stampNs === 0n) continue;
