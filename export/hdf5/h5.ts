@@ -72,14 +72,17 @@ export async function writeVideo(root: Group, path: string, v: VideoFeature, fra
   const frameShape = v.pixel === "rgb" ? [v.height, v.width, 3] : [v.height, v.width];
   const dtype: H5Dtype = v.pixel === "rgb" ? "|B" : "<H";
   const shape = [frames, ...frameShape];
+  // h5wasm creates a dataset from data: start empty (extendible up to the frame count), then size it
   const ds = ensureGroup(root, dir).create_dataset({
     name,
     data: dtype === "|B" ? new Uint8Array(0) : new Uint16Array(0),
-    shape,
+    shape: [0, ...frameShape],
+    maxshape: shape,
     dtype,
     chunks: [1, ...frameShape],
     ...(gzipLevel > 0 ? { compression: "gzip" as const, compression_opts: gzipLevel } : {}),
   });
+  ds.resize(shape);
   ds.create_attribute("sources", v.sources);
   ds.create_attribute("pixel", v.pixel === "rgb" ? "rgb24" : "depth_uint16_mm");
   const hashes: string[] = [];

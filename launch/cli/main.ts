@@ -10,12 +10,13 @@ import { calibCommand } from "./calib.ts";
 import { syncReportCommand } from "./sync-report.ts";
 import { alignCommand } from "./align.ts";
 import { qaCommand } from "./qa.ts";
+import { exportCommand } from "./export.ts";
 import { liveCommand } from "./live.ts";
 import { viewCommand } from "./view.ts";
 import { agreementCommand } from "./agreement.ts";
 import { teledemoVersion } from "./version.ts";
 
-const COMMANDS: Command[] = [demoCommand, simCommand, recordCommand, infoCommand, recoverCommand, calibCommand, syncReportCommand, alignCommand, qaCommand, viewCommand, agreementCommand, liveCommand];
+const COMMANDS: Command[] = [demoCommand, simCommand, recordCommand, infoCommand, recoverCommand, calibCommand, syncReportCommand, alignCommand, qaCommand, exportCommand, viewCommand, agreementCommand, liveCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
