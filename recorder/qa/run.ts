@@ -11,6 +11,7 @@ import { ALIGNMENT_FILE, type AlignedEpisode } from "../aligned/api.ts";
 import { openAlignedEpisode } from "../aligned/reader.ts";
 import { episodeProfile } from "../aligned/profile.ts";
 import { recordingFiles } from "../aligned/source.ts";
+import { EPISODE_SIDECAR } from "../episode/layout.ts";
 import {
   DEFAULT_QA_THRESHOLDS,
   QA_FILE,
@@ -67,7 +68,8 @@ export async function runQa(path: string, options: QaOptions = {}): Promise<QaRe
   const full = resolve(path);
   const key = qaKey(full, thresholds); // throws a clear error for a path that is not a recording
   const isFolder = statSync(full).isDirectory();
-  const useCache = options.cache !== false && isFolder;
+  // only teledemo episode folders get a qa.json: other tools' bags are never written into
+  const useCache = options.cache !== false && isFolder && existsSync(join(full, EPISODE_SIDECAR));
   if (useCache && !options.force) {
     const cached = readCachedQa(full, key);
     if (cached) return cached;
