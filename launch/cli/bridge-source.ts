@@ -8,13 +8,13 @@ import type { RigProfile } from "../../nodes/rig/profile.ts";
 import type { MessageRegistry } from "../../nodes/messages/index.ts";
 import type { Nanos, Runtime } from "../../nodes/runtime/api.ts";
 import { BridgeSource, type BridgeEvent } from "../../nodes/bridge/index.ts";
-import type { EpisodeController } from "../../recorder/episode/controller.ts";
-import type { EpisodeWriter } from "../../recorder/episode/episode-writer.ts";
-import type { RecorderNode } from "../../recorder/node/recorder-node.ts";
+import type { EpisodeSideStorage, EpisodeWriter } from "../../recorder/episode/episode-writer.ts";
 import { foxgloveProtobufSchema } from "../../recorder/side/protobuf-schemas.ts";
 
 export const BRIDGE_LOG_TOPIC = "/teledemo/bridge";
 export const BRIDGE_GAP_FLAG = "bridge_gap";
+/** Metadata record per gap: teledemo.bridge_gap.1, .2, ... */
+export const BRIDGE_GAP_METADATA = "teledemo.bridge_gap";
 
 export interface StartBridgeOptions {
   runtime: Runtime;
@@ -52,40 +52,48 @@ export async function startBridgeSource(options: StartBridgeOptions): Promise<Br
   return source;
 }
 
-/** Writes connection gaps into the open episode (see the file comment). */
+/** Where the marker writes: the controller's open episode and the recorder's clock. */
+export interface GapMarkerTarget {
+  readonly currentEpisode: EpisodeWriter | undefined;
+}
+
+/**
+ * Writes connection gaps into the open episode (see the file comment). Writes go through
+ * EpisodeWriter.writeSideData, so a gap that coincides with a file split lands in the new file
+ * (with its own /teledemo/bridge channel) and one at the episode's end is dropped, never written
+ * into a file being closed.
+ */
 export class BridgeGapMarker {
-  private readonly logChannels = new WeakSet<EpisodeWriter>();
+  /** Files (storages) that have the /teledemo/bridge channel. */
+  private readonly logChannels = new WeakSet<EpisodeSideStorage>();
   private readonly gapCounts = new WeakMap<EpisodeWriter, number>();
   private lastDrop: { atNs: Nanos; reason: string } | undefined;
 
   constructor(
-    private readonly controller: EpisodeController,
-    private readonly recorder: RecorderNode,
+    private readonly controller: GapMarkerTarget,
+    private readonly clock: { now(): Nanos },
   ) {}
 
   event(event: BridgeEvent): void {
     if (event.kind === "disconnected") {
-      this.lastDrop = { atNs: this.recorder.now(), reason: event.reason };
+      this.lastDrop = { atNs: this.clock.now(), reason: event.reason };
       this.log("WARNING", `bridge connection to ${event.url} lost: ${event.reason}; reconnecting`);
     } else if (event.kind === "reconnected") {
-      const endNs = this.recorder.now();
+      const endNs = this.clock.now();
       const startNs = this.lastDrop?.atNs ?? endNs - event.gapNs;
       const seconds = Number(endNs - startNs) / 1e9;
+      const reason = this.lastDrop?.reason ?? "";
+      this.lastDrop = undefined;
       this.log("INFO", `bridge reconnected to ${event.url} after ${seconds.toFixed(2)} s (${event.attempts} attempt${event.attempts === 1 ? "" : "s"})`);
       const episode = this.controller.currentEpisode;
-      if (episode !== undefined) {
-        const n = (this.gapCounts.get(episode) ?? 0) + 1;
-        this.gapCounts.set(episode, n);
-        episode.addFlag(BRIDGE_GAP_FLAG);
-        episode.sideStorage.writeMetadata(`teledemo.bridge_gap.${n}`, {
-          url: event.url,
-          start_ns: String(startNs),
-          end_ns: String(endNs),
-          duration_s: seconds.toFixed(3),
-          reason: this.lastDrop?.reason ?? "",
-        });
-      }
-      this.lastDrop = undefined;
+      if (episode === undefined) return;
+      const n = (this.gapCounts.get(episode) ?? 0) + 1;
+      const written = episode.writeSideData((storage) =>
+        storage.writeMetadata(`${BRIDGE_GAP_METADATA}.${n}`, { url: event.url, start_ns: String(startNs), end_ns: String(endNs), duration_s: seconds.toFixed(3), reason }),
+      );
+      if (!written) return;
+      this.gapCounts.set(episode, n);
+      episode.addFlag(BRIDGE_GAP_FLAG);
     }
   }
 
@@ -93,11 +101,7 @@ export class BridgeGapMarker {
     const episode = this.controller.currentEpisode;
     if (episode === undefined) return;
     const schema = foxgloveProtobufSchema("Log");
-    if (!this.logChannels.has(episode)) {
-      episode.sideStorage.createSideChannel({ topic: BRIDGE_LOG_TOPIC, schemaName: schema.name, schemaEncoding: "protobuf", schemaData: schema.data, messageEncoding: "protobuf" });
-      this.logChannels.add(episode);
-    }
-    const now = this.recorder.now();
+    const now = this.clock.now();
     const data = schema.encode({
       timestamp: { seconds: Number(now / 1_000_000_000n), nanos: Number(now % 1_000_000_000n) },
       level: level === "INFO" ? 2 : 3,
@@ -106,7 +110,13 @@ export class BridgeGapMarker {
       file: "",
       line: 0,
     });
-    episode.sideStorage.writeSide(BRIDGE_LOG_TOPIC, data, now, now);
-    if (level === "WARNING") episode.addFlag(BRIDGE_GAP_FLAG);
+    const written = episode.writeSideData((storage) => {
+      if (!this.logChannels.has(storage)) {
+        storage.createSideChannel({ topic: BRIDGE_LOG_TOPIC, schemaName: schema.name, schemaEncoding: "protobuf", schemaData: schema.data, messageEncoding: "protobuf" });
+        this.logChannels.add(storage);
+      }
+      storage.writeSide(BRIDGE_LOG_TOPIC, data, now, now);
+    });
+    if (written && level === "WARNING") episode.addFlag(BRIDGE_GAP_FLAG);
   }
 }

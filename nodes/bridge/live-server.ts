@@ -28,6 +28,8 @@ export interface LiveServerOptions {
   discoverMs?: number;
   /** A client further behind than this many bytes has messages dropped rather than buffered. */
   maxBufferedBytes?: number;
+  /** Queue depth of the node's subscriptions (a live view may drop the oldest when it lags). */
+  depth?: number;
 }
 
 interface Served {
@@ -128,7 +130,7 @@ export class LiveServer {
     const served = this.byChannel.get(channelId);
     if (served === undefined || served.subscription !== undefined) return;
     const offered = this.options.node.getPublishersInfoByTopic(served.topic).map((p) => p.qos);
-    served.subscription = this.options.node.createSubscription(served.type, served.topic, { isRaw: true, qos: viewerQos(offered) }, (data, info) => {
+    served.subscription = this.options.node.createSubscription(served.type, served.topic, { isRaw: true, qos: viewerQos(offered, this.options.depth ?? 100) }, (data, info) => {
       if (this.clientsBehind()) {
         this.dropped++;
         return;
@@ -160,11 +162,11 @@ export class LiveServer {
 
 /** A viewer takes whatever is offered: best effort unless every publisher is reliable, latched
  * only if every publisher is (as rosbag2 adapts, so it matches all of them). */
-function viewerQos(offered: QosProfile[]): QosProfile {
+function viewerQos(offered: QosProfile[], depth: number): QosProfile {
   const all = (p: (q: QosProfile) => boolean) => offered.length > 0 && offered.every(p);
   return {
     history: "keep_last",
-    depth: 100,
+    depth,
     reliability: all((q) => q.reliability === "reliable") ? "reliable" : "best_effort",
     durability: all((q) => q.durability === "transient_local") ? "transient_local" : "volatile",
   };

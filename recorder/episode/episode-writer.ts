@@ -34,6 +34,8 @@ export interface EpisodeWriterOptions {
   onFileOpened?: (writer: EpisodeWriter, startNs: bigint) => void;
 }
 
+export type EpisodeSideStorage = Pick<EpisodeStorage, "createSideChannel" | "writeSide" | "writeAttachment" | "writeMetadata">;
+
 export interface TopicSource {
   type: string;
   schemaText: string;
@@ -61,6 +63,8 @@ export class EpisodeWriter {
   private fileStartNs: bigint | undefined;
   private splitting: Promise<void> | undefined;
   private pending: Pending[] = [];
+  /** Side writes that arrived during a split: they go into the new file. */
+  private pendingSide: Array<(storage: EpisodeSideStorage) => void> = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private errorReported = false;
@@ -113,8 +117,21 @@ export class EpisodeWriter {
   }
 
   /** The storage for side data (calibration, clock models); ROS messages go through write(). */
-  get sideStorage(): Pick<EpisodeStorage, "createSideChannel" | "writeSide" | "writeAttachment" | "writeMetadata"> {
+  get sideStorage(): EpisodeSideStorage {
     return this.storage;
+  }
+
+  /**
+   * Side data written at any moment (a bridge gap, a log line): at once into the current file,
+   * or — while a split closes the old file — into the new file as soon as it is open. Returns
+   * false once the episode is closing or closed (the data has no file to go to). `write` gets the
+   * file's storage: a side channel must be created once per file.
+   */
+  writeSideData(write: (storage: EpisodeSideStorage) => void): boolean {
+    if (this.closed) return false;
+    if (this.splitting !== undefined) this.pendingSide.push(write);
+    else write(this.storage);
+    return true;
   }
 
   write(topic: string, source: TopicSource, data: Uint8Array, logTimeNs: bigint, publishTimeNs: bigint): void {
@@ -245,9 +262,13 @@ export class EpisodeWriter {
       this.splitError = err as Error;
       this.options.onWriteError?.(err as Error);
       this.splitting = undefined;
+      this.pendingSide = [];
       return;
     }
     this.splitting = undefined;
+    const side = this.pendingSide;
+    this.pendingSide = [];
+    for (const write of side) write(this.storage);
     const pending = this.pending;
     this.pending = [];
     for (const m of pending) this.write(...m);

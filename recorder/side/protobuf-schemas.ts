@@ -3,7 +3,7 @@
 // record's data being the binary FileDescriptorSet Foxglove and @mcap/support read.
 import protobuf from "protobufjs";
 import descriptor from "protobufjs/ext/descriptor/index.js";
-import { foxgloveMessageSchemas, generateProto } from "@foxglove/schemas/internal.js";
+import { foxgloveEnumSchemas, foxgloveMessageSchemas, generateProto } from "@foxglove/schemas/internal.js";
 
 type SchemaName = Extract<keyof typeof foxgloveMessageSchemas, string>;
 
@@ -39,7 +39,9 @@ export function foxgloveProtobufSchema(name: SchemaName): ProtobufSchema {
   const duration = protobuf.common.get?.("google/protobuf/duration.proto");
   if (duration) root.addJSON(duration.nested ?? {});
   for (const dep of closure(name)) {
-    const text = generateProto(foxgloveMessageSchemas[dep], []);
+    // Enums are nested in their message (foxglove.Log.Level): without them the type is unresolvable.
+    const enums = Object.values(foxgloveEnumSchemas).filter((e) => e.parentSchemaName === dep);
+    const text = generateProto(foxgloveMessageSchemas[dep], enums);
     protobuf.parse(text, root, { keepCase: true });
   }
   root.resolveAll();
