@@ -89,6 +89,7 @@ options:
   --seed N                simulated rig seed                                         [1]
   --speed N|max           simulated rig speed; not 1 runs on sim time (/clock)       [1]
   --runtime auto|ros|local                                                           [auto]
+  --use-sim-time          the sync node follows the graph's /clock (use_sim_time)
   --port PORT             WebSocket port (0: any free port)                          [8765]
   --host ADDR             listen address; 0.0.0.0 serves other machines             [127.0.0.1]
   --duration S            stop after S seconds (default: until Ctrl-C)
@@ -110,6 +111,7 @@ export const liveCommand: Command = {
       port: { type: "string" },
       host: { type: "string" },
       duration: { type: "string" },
+      "use-sim-time": { type: "boolean", default: false },
       json: { type: "boolean", default: false },
     });
     const source = values.source;
@@ -130,7 +132,7 @@ export const liveCommand: Command = {
     const log = (line: string) => ctx.stderr(`${line}\n`);
     // The bridge source republishes into the in-process runtime: the laptop needs no ROS.
     const { runtime, registry, codec } = await openRuntime(source === "bridge" ? "local" : values.runtime, ctx);
-    const useSimTime = source === "sim" && speed !== 1;
+    const useSimTime = (source === "sim" && speed !== 1) || values["use-sim-time"];
     let rig: SimRig | undefined;
     let bridge: BridgeSource | undefined;
     let live: LiveView | undefined;

@@ -10,6 +10,7 @@ import { parseCompression, type ChunkCompression } from "../../recorder/mcap/com
 import { RecorderNode, type TopicSelection } from "../../recorder/node/recorder-node.ts";
 import { calibrationOfProfile, writeCalibration } from "../../recorder/side/calibration.ts";
 import { advertiseControlServices } from "../../recorder/control/ros-services.ts";
+import { declareRecorderParameters } from "../../recorder/node/parameters.ts";
 import { bindKeyboard, KEY_HELP } from "../../recorder/control/keyboard.ts";
 import { startWsControl, type WsControl } from "../../recorder/control/ws-control.ts";
 import { announceRecorder } from "../../viewer/server/record-proxy.ts";
@@ -48,6 +49,7 @@ options:
   --seed N                simulated rig seed                                         [1]
   --speed N|max           simulated rig speed; not 1 runs on sim time (/clock)       [1]
   --runtime auto|ros|local                                                           [auto]
+  --use-sim-time          stamp with the graph's /clock (use_sim_time), e.g. a Gazebo robot
   --out DIR               the episode library                                        [episodes]
   --task TEXT             the language instruction of the task                      [""]
   --operator NAME         who teleoperates                                           [$USER]
@@ -118,6 +120,7 @@ export const recordCommand: Command = {
       calibration: { type: "string" },
       "max-calibration-age": { type: "string" },
       "reject-under-rate": { type: "boolean", default: false },
+      "use-sim-time": { type: "boolean", default: false },
       "control-port": { type: "string" },
       "chunk-size": { type: "string" },
       "no-chunk-crc": { type: "boolean", default: false },
@@ -189,7 +192,8 @@ export const recordCommand: Command = {
 
     const { runtime, registry, codec } = await openRuntime(source === "bridge" ? "local" : values.runtime, ctx);
     let bridge: BridgeSource | undefined;
-    const useSimTime = source === "sim" && speed !== 1;
+    // --use-sim-time: the ROS graph runs on /clock (a simulator or `ros2 bag play --clock`)
+    const useSimTime = (source === "sim" && speed !== 1) || values["use-sim-time"];
     const selection: TopicSelection = {
       ...(topicsMode === "profile" && profile ? { topics: profile.streams.map((s) => ({ topic: s.topic, type: s.type, qos: s.qos })) } : {}),
       ...(include ? { include } : {}),
@@ -315,6 +319,16 @@ export const recordCommand: Command = {
     }, 50);
     const progress = setInterval(() => status.progress(), values.json ? 200 : ctx.isTty ? 500 : 2000);
     advertiseControlServices(recorder.node, controller);
+    declareRecorderParameters(recorder.node, {
+      libraryDir,
+      rigProfile: profile?.name ?? "",
+      source,
+      compression,
+      episodeTimeS,
+      episodes,
+      task: values.task,
+      operator: values.operator ?? process.env.USER ?? "",
+    });
     let ws: WsControl | undefined;
     let unannounce: (() => void) | undefined;
     if (values["control-port"] !== undefined) {

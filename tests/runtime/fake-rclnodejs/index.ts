@@ -33,6 +33,8 @@ export function createFakeRclnodejs(codec: MessageCodec) {
     Parameter,
     ParameterDescriptor,
     ParameterType,
+    /** Not rclnodejs: the fake's graph, for tests to inspect what the adapter created. */
+    fakeContext: context,
   };
 }
 

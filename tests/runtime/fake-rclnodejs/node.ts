@@ -341,6 +341,11 @@ export class FakeNode {
     return this.parameters.has(name);
   }
 
+  /** rclnodejs Node#describeParameter: the descriptor a parameter was declared with. */
+  describeParameter(name: string): ParameterDescriptor | undefined {
+    return this.descriptors.get(name);
+  }
+
   getParameter(name: string): Parameter {
     return this.parameters.get(name) ?? new Parameter(name, ParameterType.PARAMETER_NOT_SET);
   }

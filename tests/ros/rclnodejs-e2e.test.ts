@@ -1,0 +1,203 @@
+// `teledemo record --runtime ros` end to end on the rclnodejs adapter, with the fake rclnodejs
+// (written from rclnodejs 2.2.0's type definitions) loaded exactly where the real module would
+// be: TELEDEMO_RCLNODEJS points nodes/runtime/rclnodejs/load.ts at it. The simulated rig, the sync
+// node (--live-port) and the recorder all run as rclnodejs nodes; the test reaches the recorder
+// as another ROS node would: a service client, the parameter API, a /clock subscription.
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import { resolveProfile } from "../../launch/cli/profile-arg.ts";
+import { recordCommand } from "../../launch/cli/record.ts";
+import { scanMcap, type ScannedChannel } from "../../recorder/mcap/scan.ts";
+import type { FakeSubscription } from "../runtime/fake-rclnodejs/node.ts";
+import { Parameter, ParameterType } from "../runtime/fake-rclnodejs/values.ts";
+import { currentFakeRclnodejs, decodedTypes, renewFakeRclnodejs } from "../runtime/fake-rclnodejs/module.ts";
+import { tempDir } from "../recorder/support.ts";
+import { FIXTURES_DIR } from "../support/fixtures.ts";
+import { waitFor } from "../runtime/support/wait.ts";
+
+const FAKE_MODULE = fileURLToPath(new URL("../runtime/fake-rclnodejs/module.ts", import.meta.url));
+const ENV_KEYS = ["ROS_DISTRO", "AMENT_PREFIX_PATH", "TELEDEMO_RCLNODEJS"] as const;
+const RECORDER = "teledemo_recorder";
+
+interface Run {
+  exit: number;
+  stdout: string;
+  stderr: string;
+  episodeDir: string;
+  channels: ScannedChannel[];
+  messages: Array<{ topic: string; logTime: bigint }>;
+  clockNs: Set<bigint>;
+  recorderSubscriptions: Array<{ topic: string; isRaw: boolean }>;
+  syncSubscriptions: number;
+  frames: number;
+  serviceReplies: Record<string, { success: boolean; message: string }>;
+  parameters: Record<string, { value: unknown; readOnly: boolean | undefined; description: string | undefined }>;
+  setReadOnly: { successful: boolean; reason: string };
+  setWritable: { successful: boolean; reason: string };
+}
+
+let run: Run;
+let cleanup: () => void = () => {};
+const savedEnv: Record<string, string | undefined> = {};
+
+beforeAll(async () => {
+  for (const key of ENV_KEYS) savedEnv[key] = process.env[key];
+  const tmp = tempDir("teledemo-ros-e2e-");
+  cleanup = tmp.cleanup;
+  // As on a robot with ROS 2 sourced; the ament prefix has no packages, so the bundled definitions serve.
+  process.env.ROS_DISTRO = "jazzy";
+  process.env.AMENT_PREFIX_PATH = join(tmp.dir, "ament");
+  process.env.TELEDEMO_RCLNODEJS = FAKE_MODULE;
+  const rcl = renewFakeRclnodejs();
+  const ctx = rcl.fakeContext;
+  let stdout = "";
+  let stderr = "";
+  const library = join(tmp.dir, "library");
+  const done = recordCommand.run(
+    ["--runtime", "ros", "--source", "sim", "--profile", "small", "--speed", "4", "--seed", "3", "--episodes", "1", "--episode-time", "0", "--live-port", "0", "--out", library, "--task", "pick the cube", "--operator", "tester"],
+    { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTty: false },
+  );
+  const failed = done.then((code) => {
+    throw new Error(`record ended early (exit ${code}): ${stderr}`);
+  });
+  const race = <T>(p: Promise<T>): Promise<T> => Promise.race([p, failed]);
+
+  // The recorder's services appear once its node is up.
+  await race(waitFor(() => ctx.services.has(`/${RECORDER}/stop`), 60_000, "the recorder's services"));
+  const tester = new rcl.Node("e2e_tester");
+  const clockNs = new Set<bigint>();
+  tester.createSubscription("rosgraph_msgs/msg/Clock", "/clock", {}, ((m: { clock: { sec: number; nanosec: number } }) => {
+    clockNs.add(BigInt(m.clock.sec) * 1_000_000_000n + BigInt(m.clock.nanosec));
+  }) as never);
+  let frames = 0;
+  tester.createSubscription("teledemo_msgs/msg/AlignedFrame", "/teledemo/sync/frames", {}, (() => void frames++) as never);
+  tester.spin();
+  const call = async (name: string) => {
+    const client = tester.createClient("std_srvs/srv/Trigger", `/${RECORDER}/${name}`);
+    expect(await race(client.waitForService(10_000))).toBe(true);
+    return (await race(client.sendRequestAsync({}, { timeout: 30_000 }))) as { success: boolean; message: string };
+  };
+  const serviceReplies: Run["serviceReplies"] = {};
+  serviceReplies.start = await call("start");
+  // About 1.5 s of sim time, with aligned frames from the sync node.
+  await race(waitFor(() => clockNs.size > 0 && frames > 3 && [...clockNs].reduce((a, b) => (b > a ? b : a)) - [...clockNs].reduce((a, b) => (b < a ? b : a)) > 1_500_000_000n, 60_000, "1.5 s of sim time"));
+
+  const recorderNode = [...ctx.nodes].find((n) => n.name() === RECORDER);
+  if (recorderNode === undefined) throw new Error("no recorder node in the fake graph");
+  const parameters: Run["parameters"] = {};
+  for (const name of ["library_dir", "rig_profile", "source", "compression", "episode_time_s", "episodes", "task", "operator", "use_sim_time"]) {
+    const descriptor = recorderNode.describeParameter(name);
+    parameters[name] = { value: recorderNode.getParameter(name).value, readOnly: descriptor?.readOnly, description: descriptor?.description };
+  }
+  const setReadOnly = recorderNode.setParameter(new Parameter("library_dir", ParameterType.PARAMETER_STRING, "/elsewhere"));
+  const setWritable = recorderNode.setParameter(new Parameter("use_sim_time", ParameterType.PARAMETER_BOOL, true));
+  const subscriptions = [...ctx.subscriptions] as FakeSubscription[];
+  const recorderSubscriptions = subscriptions.filter((s) => s.node === recorderNode).map((s) => ({ topic: s.topic, isRaw: s.isRaw }));
+  const syncSubscriptions = subscriptions.filter((s) => s.node.name() === "teledemo_live_sync").length;
+
+  serviceReplies.mark_success = await call("mark_success");
+  serviceReplies.stop = await call("stop");
+  const exit = await done;
+  tester.destroy();
+
+  const episodes = existsSync(library) ? readdirSync(library).filter((d) => existsSync(join(library, d, "episode.mcap"))) : [];
+  if (episodes.length !== 1) throw new Error(`expected one episode in ${library}, found ${episodes.length}: ${stderr}`);
+  const episodeDir = join(library, episodes[0] as string);
+  const channels: ScannedChannel[] = [];
+  const byId = new Map<number, string>();
+  const messages: Run["messages"] = [];
+  await scanMcap(join(episodeDir, "episode.mcap"), {
+    channel: (c) => {
+      channels.push(c);
+      byId.set(c.id, c.topic);
+    },
+    message: (m) => messages.push({ topic: byId.get(m.channelId) ?? "?", logTime: m.logTime }),
+  });
+  run = { exit, stdout, stderr, episodeDir, channels, messages, clockNs, recorderSubscriptions, syncSubscriptions, frames, serviceReplies, parameters, setReadOnly, setWritable };
+}, 180_000);
+
+afterAll(() => {
+  for (const key of ENV_KEYS) {
+    if (savedEnv[key] === undefined) delete process.env[key];
+    else process.env[key] = savedEnv[key];
+  }
+  const rcl = currentFakeRclnodejs();
+  if (rcl.fakeContext.initialized && !rcl.isShutdown()) rcl.shutdown();
+  cleanup();
+});
+
+describe("teledemo record --runtime ros on the rclnodejs adapter (fake rclnodejs)", () => {
+  it("records one episode through the CLI's own ROS path and exits 0", () => {
+    expect(run.exit, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/episode 1 of 1 saved/);
+    expect(run.stderr).not.toMatch(/in-process runtime/);
+  });
+
+  it("subscribes raw: every recorder subscription but its time source's /clock is raw, and no image is ever deserialized", () => {
+    const recorded = run.recorderSubscriptions.filter((s) => s.topic !== "/clock");
+    expect(recorded.map((s) => s.topic).sort()).toEqual(resolveProfile("small").streams.map((s) => s.topic).sort());
+    expect(recorded.every((s) => s.isRaw)).toBe(true);
+    // Only the sync node decodes (it needs header stamps, not pixels); images and clouds stay bytes.
+    expect(run.syncSubscriptions).toBeGreaterThan(0);
+    for (const type of ["sensor_msgs/msg/Image", "sensor_msgs/msg/PointCloud2"]) expect(decodedTypes.get(type) ?? 0).toBe(0);
+  });
+
+  it("writes the publishers' offered QoS as rosbag2 does (offered_qos_profiles, same YAML keys as a real rosbag2 MCAP)", async () => {
+    const rosbagKeys = await rosbag2QosKeys();
+    const channel = (topic: string) => run.channels.find((c) => c.topic === topic);
+    const imu = parseYaml(channel("/imu/data")?.metadata.get("offered_qos_profiles") ?? "") as Array<Record<string, unknown>>;
+    expect(imu).toHaveLength(1);
+    expect(Object.keys(imu[0] ?? {}).sort()).toEqual(rosbagKeys);
+    // The small profile offers /imu/data best effort, depth 100; /joint_states reliable.
+    expect(imu[0]).toMatchObject({ history: 1, depth: 100, reliability: 2, durability: 2 });
+    const joints = parseYaml(channel("/joint_states")?.metadata.get("offered_qos_profiles") ?? "") as Array<Record<string, unknown>>;
+    expect(joints[0]).toMatchObject({ reliability: 1, durability: 2 });
+    const tfStatic = run.channels.find((c) => c.topic === "/tf_static");
+    if (tfStatic !== undefined) expect((parseYaml(tfStatic.metadata.get("offered_qos_profiles") ?? "") as Array<Record<string, unknown>>)[0]).toMatchObject({ durability: 1 });
+  });
+
+  it("answers its start / mark_success / stop services called through an rclnodejs client", () => {
+    expect(run.serviceReplies.start).toEqual({ success: true, message: "state recording, episode 1" });
+    expect(run.serviceReplies.mark_success?.success).toBe(true);
+    expect(run.serviceReplies.stop?.success).toBe(true);
+  });
+
+  it("declares its parameters with descriptors; read-only ones are refused, use_sim_time is settable", () => {
+    const p = run.parameters;
+    expect(p.library_dir).toMatchObject({ value: join(run.episodeDir, ".."), readOnly: true });
+    expect(p.library_dir?.description).toMatch(/episode library/);
+    expect(p.rig_profile?.value).toBe("small");
+    expect(p.source?.value).toBe("sim");
+    expect(p.episodes?.value).toBe(1n);
+    expect(p.episode_time_s?.value).toBe(0);
+    expect(p.task?.value).toBe("pick the cube");
+    expect(p.operator?.value).toBe("tester");
+    expect(p.use_sim_time).toMatchObject({ value: true, readOnly: false });
+    expect(run.setReadOnly).toEqual({ successful: false, reason: "Parameter library_dir is readonly" });
+    expect(run.setWritable.successful).toBe(true);
+  });
+
+  it("honours use_sim_time: every log time is a /clock instant the simulator published", () => {
+    const sensorMessages = run.messages.filter((m) => !m.topic.startsWith("/teledemo/"));
+    expect(sensorMessages.length).toBeGreaterThan(100);
+    const offClock = sensorMessages.filter((m) => !run.clockNs.has(m.logTime));
+    // The first messages may be stamped before the tester's /clock subscription matched.
+    const firstClock = [...run.clockNs].reduce((a, b) => (b < a ? b : a));
+    expect(offClock.filter((m) => m.logTime >= firstClock)).toEqual([]);
+  });
+});
+
+/** The keys of one offered_qos_profiles entry in a real rosbag2 recording. */
+async function rosbag2QosKeys(): Promise<string[]> {
+  let yamlText = "";
+  await scanMcap(join(FIXTURES_DIR, "rosbag2", "array_msgs_0.mcap"), {
+    channel: (c) => {
+      if (yamlText === "") yamlText = c.metadata.get("offered_qos_profiles") ?? "";
+    },
+  });
+  const entries = parseYaml(yamlText) as Array<Record<string, unknown>>;
+  return Object.keys(entries[0] ?? {}).sort();
+}
