@@ -26,6 +26,12 @@ export interface BridgeSourceOptions {
 
 interface Republished {
   type: string;
+  /** Offered transient_local: the bridge sends the latched message again to every new subscriber. */
+  latched: boolean;
+  /** Latched topics: the last message republished (a resubscription's replay of it is dropped). */
+  last: Uint8Array | undefined;
+  /** Set by a reconnection: the next message may be the replay of `last`. */
+  replayExpected: boolean;
   /** The first publisher publishes; the others only stand for further offering publishers. */
   publishers: Publisher[];
 }
@@ -38,6 +44,8 @@ export class BridgeSource {
   private readonly warned = new Set<string>();
   /** Messages republished per topic. */
   readonly counts = new Map<string, number>();
+  /** Latched messages the bridge replayed after a reconnection, not republished again. */
+  replaysDropped = 0;
 
   constructor(private readonly options: BridgeSourceOptions) {
     this.node = options.runtime.createNode(options.nodeName ?? "teledemo_bridge");
@@ -67,6 +75,7 @@ export class BridgeSource {
 
   private onEvent(event: BridgeEvent): void {
     if (event.kind === "channel") this.addTopic(event.channel);
+    else if (event.kind === "reconnected") for (const topic of this.topics.values()) topic.replayExpected = topic.latched;
     else if (event.kind === "skipped") this.warnOnce(`skip:${event.topic}`, `bridge: not recording ${event.topic}: ${event.reason}`);
     this.options.onEvent?.(event);
   }
@@ -88,13 +97,26 @@ export class BridgeSource {
     const publishers = (offered ?? [undefined]).map((qos) =>
       this.node.createPublisher(channel.type, channel.topic, qos ? { qos: { ...qos, depth: Math.max(1, qos.depth) } } : {}),
     );
-    this.topics.set(channel.topic, { type: channel.type, publishers });
+    const latched = offered !== undefined && offered.length > 0 && offered.every((q) => q.durability === "transient_local");
+    this.topics.set(channel.topic, { type: channel.type, publishers, latched, last: undefined, replayExpected: false });
     this.options.onTopic?.(channel);
   }
 
   private republish(channel: RosChannel, data: Uint8Array, _arrivalNs: Nanos): void {
     const topic = this.topics.get(channel.topic);
     if (topic === undefined || topic.type !== channel.type) return;
+    if (topic.latched) {
+      // A local subscriber gets a latched message once; the bridge resends it to each new
+      // connection, so the first message after a reconnection that equals the last one is that
+      // replay, not a new publication.
+      const replay = topic.replayExpected && topic.last !== undefined && sameBytes(topic.last, data);
+      topic.replayExpected = false;
+      if (replay) {
+        this.replaysDropped++;
+        return;
+      }
+      topic.last = data;
+    }
     this.counts.set(channel.topic, (this.counts.get(channel.topic) ?? 0) + 1);
     topic.publishers[0]?.publish(data);
   }
@@ -104,4 +126,8 @@ export class BridgeSource {
     this.warned.add(key);
     this.options.log(line);
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }

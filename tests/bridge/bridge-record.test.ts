@@ -1,0 +1,146 @@
+// `teledemo record --source bridge` end to end: a real Foxglove WebSocket server (FoxgloveServer
+// from @foxglove/ws-protocol over a ws server) publishes the simulated rig's messages, the CLI
+// records them as a real child process, the connection is dropped mid-episode, and the MCAP is
+// checked against what the rig published: schema texts, bytes, QoS metadata, counts, the gap.
+import { once } from "node:events";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WebSocketServer } from "ws";
+import { foxgloveProtobufSchema } from "../../recorder/side/protobuf-schemas.ts";
+import { offeredQosYaml } from "../../recorder/storage/rosbag2-yaml.ts";
+import { runCli, spawnCli } from "../support/cli-child.ts";
+import { tempDir, withIndexedReader } from "../recorder/support.ts";
+import { JsonLines, sha1, startFakeRobot, type FakeRobot } from "./support.ts";
+
+interface Recorded {
+  topic: string;
+  schemaName: string;
+  schemaEncoding: string;
+  schemaText: string;
+  messageEncoding: string;
+  offeredQos: string | undefined;
+  logTime: bigint;
+  data: Uint8Array;
+}
+
+async function readEpisode(path: string): Promise<{ messages: Recorded[]; metadata: Map<string, Map<string, string>> }> {
+  return withIndexedReader(path, async (reader) => {
+    const messages: Recorded[] = [];
+    for await (const m of reader.readMessages()) {
+      const channel = reader.channelsById.get(m.channelId)!;
+      const schema = reader.schemasById.get(channel.schemaId);
+      messages.push({
+        topic: channel.topic,
+        schemaName: schema?.name ?? "",
+        schemaEncoding: schema?.encoding ?? "",
+        schemaText: schema ? new TextDecoder().decode(schema.data) : "",
+        messageEncoding: channel.messageEncoding,
+        offeredQos: channel.metadata.get("offered_qos_profiles"),
+        logTime: m.logTime,
+        data: m.data,
+      });
+    }
+    const metadata = new Map<string, Map<string, string>>();
+    for await (const md of reader.readMetadata()) metadata.set(md.name, md.metadata);
+    return { messages, metadata };
+  });
+}
+
+describe("teledemo record --source bridge", () => {
+  let robot: FakeRobot;
+  beforeAll(async () => {
+    robot = await startFakeRobot();
+  });
+  afterAll(async () => {
+    await robot?.stop();
+  });
+
+  it("records the bridge's topics byte for byte, survives a dropped connection and marks the gap", async () => {
+    const { dir, cleanup } = tempDir("teledemo-bridge-");
+    try {
+      const child = spawnCli([
+        "record", "--source", "bridge", "--url", robot.server.url, "--profile", "small",
+        "--episodes", "1", "--episode-time", "6", "--reset-time", "0", "--out", dir, "--json", "--flush-interval", "100",
+      ]);
+      const out = new JsonLines(child.stdout!);
+      let stderr = "";
+      child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+      const exited = once(child, "close");
+      await out.waitFor((o) => o.kind === "episode_started");
+      // Let part of the episode arrive, then cut every connection the server has.
+      await out.waitFor((o) => o.kind === "progress" && Object.values((o.stored ?? {}) as Record<string, number>).reduce((a, b) => a + b, 0) > 200);
+      robot.server.dropClients();
+      await out.waitFor((o) => o.kind === "bridge_disconnected");
+      const reconnected = await out.waitFor((o) => o.kind === "bridge_reconnected");
+      expect(reconnected.gapS).toBeGreaterThan(0);
+      const [code] = await exited;
+      expect(code, stderr).toBe(0);
+      const summary = out.lines.find((o) => o.kind === "summary") as { episodes: Array<{ path: string; flags: string[]; source: string }> };
+      const episode = summary.episodes[0]!;
+      expect(episode.source).toBe("bridge");
+      expect(episode.flags).toContain("bridge_gap");
+
+      const { messages, metadata } = await readEpisode(episode.path);
+      // The gap: one metadata record with its span, two log messages (lost, reconnected).
+      const gap = metadata.get("teledemo.bridge_gap.1");
+      expect(gap).toBeDefined();
+      const gapStart = BigInt(gap!.get("start_ns")!);
+      const gapEnd = BigInt(gap!.get("end_ns")!);
+      expect(gapEnd).toBeGreaterThan(gapStart);
+      const logs = messages.filter((m) => m.topic === "/teledemo/bridge");
+      expect(logs.map((m) => m.schemaName)).toEqual(["foxglove.Log", "foxglove.Log"]);
+      const decoded = logs.map((m) => foxgloveProtobufSchema("Log").decode(m.data));
+      expect(decoded.map((l) => l.level)).toEqual([3, 2]);
+      expect(String(decoded[0]!.message)).toMatch(/lost/);
+
+      for (const stream of robot.profile.streams) {
+        const recorded = messages.filter((m) => m.topic === stream.topic);
+        expect(recorded.length, stream.topic).toBeGreaterThan(0);
+        // Recorded exactly as `ros2 bag record` on the robot: same schema text, cdr, QoS.
+        for (const m of recorded) {
+          expect(m.schemaName).toBe(stream.type);
+          expect(m.schemaEncoding).toBe("ros2msg");
+          expect(m.messageEncoding).toBe("cdr");
+        }
+        expect(recorded[0]!.schemaText).toBe(robot.schemaText(stream.type));
+        expect(recorded[0]!.offeredQos).toBe(offeredQosYaml(robot.offeredQos(stream.topic)));
+        // Byte for byte what the rig published, in order, nothing twice, and nothing missing
+        // except across the one gap.
+        const published = robot.published.index.get(stream.topic)!;
+        const indices = recorded.map((m) => published.get(sha1(m.data)));
+        expect(indices.every((i) => i !== undefined), `${stream.topic}: a recorded message the rig never published`).toBe(true);
+        let holes = 0;
+        for (let k = 1; k < indices.length; k++) {
+          const step = indices[k]! - indices[k - 1]!;
+          expect(step, `${stream.topic} out of order`).toBeGreaterThan(0);
+          if (step > 1) holes++;
+        }
+        if (stream.rate_hz > 0) expect(holes, stream.topic).toBeLessThanOrEqual(1);
+        if (stream.rate_hz >= 50) expect(recorded.some((m) => m.logTime > gapEnd), `${stream.topic} continues after the gap`).toBe(true);
+      }
+    } finally {
+      cleanup();
+    }
+  }, 120_000);
+
+  it("explains an unreachable bridge and a server that does not speak the Foxglove protocol", async () => {
+    const unreachable = await runCli(["record", "--source", "bridge", "--url", "ws://127.0.0.1:9", "--out", "/tmp/teledemo-never"]);
+    expect(unreachable.code).toBe(2);
+    expect(unreachable.stderr).toMatch(/cannot connect to ws:\/\/127\.0\.0\.1:9/);
+    expect(unreachable.stderr).not.toMatch(/\n\s+at /);
+
+    const wss = new WebSocketServer({ port: 0, handleProtocols: () => false });
+    await once(wss, "listening");
+    try {
+      const port = (wss.address() as { port: number }).port;
+      const wrong = await runCli(["record", "--source", "bridge", "--url", `ws://127.0.0.1:${port}`, "--out", "/tmp/teledemo-never"]);
+      expect(wrong.code).toBe(2);
+      expect(wrong.stderr).toMatch(/subprotocol/);
+    } finally {
+      wss.close();
+    }
+
+    const noUrl = await runCli(["record", "--source", "bridge"]);
+    expect(noUrl.code).toBe(2);
+    expect(noUrl.stderr).toMatch(/--source bridge needs --url/);
+  }, 60_000);
+});

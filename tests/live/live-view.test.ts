@@ -1,0 +1,133 @@
+// `teledemo live` as a real child process, watched by a real Foxglove WebSocket client
+// (FoxgloveClient from @foxglove/ws-protocol over ws): it must advertise the sync node's aligned
+// frames and stream health as cdr channels whose ros2msg schemas decode the messages it sends —
+// decoded here with @foxglove/rosmsg + @foxglove/rosmsg2-serialization, not with teledemo's codec.
+import { once } from "node:events";
+import { parse as parseMsg } from "@foxglove/rosmsg";
+import { MessageReader } from "@foxglove/rosmsg2-serialization";
+import wsProtocol, { type Channel, type IWebSocket } from "@foxglove/ws-protocol";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { loadRigProfile } from "../../nodes/rig/profile.ts";
+import { JsonLines } from "../bridge/support.ts";
+import { spawnCli } from "../support/cli-child.ts";
+import { REPO_ROOT } from "../support/fixtures.ts";
+
+const { FoxgloveClient } = wsProtocol;
+
+interface Decoded {
+  topic: string;
+  message: Record<string, unknown>;
+}
+
+const FRAMES = "/teledemo/sync/frames";
+const HEALTH = "/teledemo/sync/health";
+
+describe("teledemo live", () => {
+  const profile = loadRigProfile(`${REPO_ROOT}/launch/profiles/small.yaml`);
+  let child: ReturnType<typeof spawnCli>;
+  let out: JsonLines;
+  let stderr = "";
+  let url: string;
+
+  beforeAll(async () => {
+    child = spawnCli(["live", "--profile", "small", "--port", "0", "--json", "--duration", "60"]);
+    out = new JsonLines(child.stdout!);
+    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+    const line = await out.waitFor((o) => o.kind === "live", 60_000);
+    url = String(line.url);
+  }, 70_000);
+
+  afterAll(async () => {
+    if (child.exitCode === null) {
+      const closed = once(child, "close");
+      child.kill("SIGINT");
+      await closed;
+    }
+  });
+
+  it("serves aligned frames and health that decode against the advertised schemas", async () => {
+    const ws = new WebSocket(url, [FoxgloveClient.SUPPORTED_SUBPROTOCOL]);
+    const client = new FoxgloveClient({ ws: ws as unknown as IWebSocket });
+    const channels = new Map<number, Channel>();
+    const readers = new Map<number, MessageReader>();
+    const bySubscription = new Map<number, number>();
+    const decoded: Decoded[] = [];
+    let serverName = "";
+    try {
+      const enough = new Promise<void>((resolve, reject) => {
+        client.on("serverInfo", (info) => (serverName = info.name));
+        client.on("error", (err) => reject(err));
+        client.on("advertise", (advertised) => {
+          for (const c of advertised) {
+            channels.set(c.id, c);
+            if (c.topic !== FRAMES && c.topic !== HEALTH) continue;
+            readers.set(c.id, new MessageReader(parseMsg(c.schema, { ros2: true })));
+            bySubscription.set(client.subscribe(c.id), c.id);
+          }
+        });
+        client.on("message", ({ subscriptionId, data }) => {
+          const channelId = bySubscription.get(subscriptionId);
+          if (channelId === undefined) return;
+          const channel = channels.get(channelId)!;
+          decoded.push({ topic: channel.topic, message: readers.get(channelId)!.readMessage<Record<string, unknown>>(data) });
+          const frames = decoded.filter((d) => d.topic === FRAMES).length;
+          const health = decoded.filter((d) => d.topic === HEALTH).length;
+          if (frames >= 20 && health >= profile.streams.filter((s) => s.rate_hz > 0).length * 2) resolve();
+        });
+      });
+      await enough;
+
+      expect(serverName).toMatch(/teledemo/);
+      for (const topic of [FRAMES, HEALTH]) {
+        const c = [...channels.values()].find((x) => x.topic === topic);
+        expect(c, `${topic} advertised`).toBeDefined();
+        expect(c!.encoding).toBe("cdr");
+        expect(c!.schemaEncoding).toBe("ros2msg");
+      }
+      expect([...channels.values()].find((c) => c.topic === FRAMES)!.schemaName).toBe("teledemo_msgs/msg/AlignedFrame");
+      expect([...channels.values()].find((c) => c.topic === HEALTH)!.schemaName).toBe("teledemo_msgs/msg/StreamHealth");
+      // The raw sensor topics are served beside the sync output.
+      for (const s of profile.streams) expect([...channels.values()].some((c) => c.topic === s.topic), `${s.topic} advertised`).toBe(true);
+
+      // Aligned frames: pivoted on the profile's pivot, in order, each carrying the aligned streams.
+      const frames = decoded.filter((d) => d.topic === FRAMES).map((d) => d.message);
+      const aligned = new Set(profile.streams.filter((s) => s.rate_hz > 0 && s.kind !== "tf_static").map((s) => s.topic));
+      for (const f of frames) {
+        expect(f.pivot_topic).toBe(profile.pivot_topic);
+        const streams = f.streams as Array<{ topic: string }>;
+        expect(streams.length).toBeGreaterThan(0);
+        for (const s of streams) expect(aligned.has(s.topic), s.topic).toBe(true);
+      }
+      const indices = frames.map((f) => BigInt(f.pivot_index as bigint | number));
+      for (let k = 1; k < indices.length; k++) expect(indices[k]! > indices[k - 1]!).toBe(true);
+
+      // Health: one message per stream per period, naming the profile's streams, with rates.
+      const health = decoded.filter((d) => d.topic === HEALTH).map((d) => d.message);
+      const named = new Set(health.map((h) => String(h.topic)));
+      for (const topic of aligned) expect(named.has(topic), `${topic} health`).toBe(true);
+      for (const h of health) {
+        expect(Number(h.expected_rate_hz)).toBeGreaterThan(0);
+        expect([0, 1, 2, 3]).toContain(h.level);
+      }
+      // Once running, the measured rate of the fastest stream is on the order of its rate.
+      const fastest = profile.streams.reduce((a, b) => (b.rate_hz > a.rate_hz ? b : a));
+      const last = health.filter((h) => h.topic === fastest.topic).at(-1)!;
+      expect(Number(last.measured_rate_hz)).toBeGreaterThan(fastest.rate_hz / 4);
+    } finally {
+      client.close();
+    }
+    expect(stderr).not.toMatch(/\n\s+at /);
+  }, 90_000);
+
+  it("explains a port that is taken", async () => {
+    const port = new URL(url).port;
+    const second = spawnCli(["live", "--profile", "small", "--port", port]);
+    let err = "";
+    second.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+    const [code] = await once(second, "close");
+    expect(code).toBe(2);
+    expect(err).toMatch(new RegExp(`port ${port} is already in use`));
+    expect(err).not.toMatch(/\n\s+at /);
+  }, 60_000);
+});
