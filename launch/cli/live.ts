@@ -159,11 +159,18 @@ export const liveCommand: Command = {
       if (values.json) ctx.stdout(`${JSON.stringify(line)}\n`);
       else if (ctx.isTty) ctx.stdout(`\r\x1b[K${line.topics} topics · ${line.frames} aligned frames · ${line.sent} messages sent${line.dropped ? ` · ${line.dropped} dropped (slow client)` : ""}`);
     }, 1000);
+    // Whichever comes first; the others are removed so they neither keep the process alive nor
+    // fire later.
     await new Promise<void>((resolve) => {
-      const stop = () => resolve();
+      const timer = durationS === undefined ? undefined : setTimeout(stop, durationS * 1000);
+      function stop(): void {
+        clearTimeout(timer);
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+        resolve();
+      }
       process.once("SIGINT", stop);
       process.once("SIGTERM", stop);
-      if (durationS !== undefined) setTimeout(stop, durationS * 1000);
     });
     clearInterval(status);
     rig?.stop();

@@ -4,7 +4,9 @@
 // checked against what the rig published: schema texts, bytes, QoS metadata, counts, the gap.
 import { once } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import wsProtocol, { type IWebSocket } from "@foxglove/ws-protocol";
 import { WebSocketServer } from "ws";
+import { createCodec, createDefaultRegistry } from "../../nodes/messages/index.ts";
 import { foxgloveProtobufSchema } from "../../recorder/side/protobuf-schemas.ts";
 import { offeredQosYaml } from "../../recorder/storage/rosbag2-yaml.ts";
 import { runCli, spawnCli } from "../support/cli-child.ts";
@@ -143,4 +145,54 @@ describe("teledemo record --source bridge", () => {
     expect(noUrl.code).toBe(2);
     expect(noUrl.stderr).toMatch(/--source bridge needs --url/);
   }, 60_000);
+
+  it("records the cdr channels of a bridge that also advertises ones it cannot record, and names those", async () => {
+    // A bare FoxgloveServer, as a robot's foxglove_bridge with a JSON topic and an IDL-only type.
+    const registry = createDefaultRegistry();
+    const codec = createCodec(registry);
+    const server = new wsProtocol.FoxgloveServer({ name: "robot", capabilities: [], supportedEncodings: ["cdr", "json"] });
+    const wss = new WebSocketServer({ port: 0, handleProtocols: (p) => server.handleProtocols(p) });
+    wss.on("connection", (conn, req) => server.handleConnection(conn as unknown as IWebSocket, `${req.socket.remotePort}`));
+    await once(wss, "listening");
+    server.addChannel({ topic: "/joint_states", encoding: "json", schemaName: "sensor_msgs/msg/JointState", schema: "{}", schemaEncoding: "jsonschema" });
+    server.addChannel({ topic: "/left_wrist/ft", encoding: "cdr", schemaName: "geometry_msgs/msg/WrenchStamped", schema: "module geometry_msgs { };", schemaEncoding: "ros2idl" });
+    const imu = server.addChannel({ topic: "/imu/data", encoding: "cdr", schemaName: "sensor_msgs/msg/Imu", schema: registry.schemaText("sensor_msgs/msg/Imu"), schemaEncoding: "ros2msg" });
+    const subscribed = new Set<number>();
+    server.on("subscribe", (id) => subscribed.add(id));
+    server.on("unsubscribe", (id) => subscribed.delete(id));
+    const sent: string[] = [];
+    let seq = 0;
+    const timer = setInterval(() => {
+      if (!subscribed.has(imu)) return;
+      const now = BigInt(Date.now()) * 1_000_000n;
+      const data = codec.encode("sensor_msgs/msg/Imu", { header: { stamp: { sec: Number(now / 1_000_000_000n), nanosec: Number(now % 1_000_000_000n) }, frame_id: `imu ${seq++}` } });
+      sent.push(sha1(data));
+      server.sendMessage(imu, now, data as Uint8Array<ArrayBuffer>);
+    }, 20);
+    const { dir, cleanup } = tempDir("teledemo-bridge-enc-");
+    try {
+      const port = (wss.address() as { port: number }).port;
+      const run = await runCli(["record", "--source", "bridge", "--url", `ws://127.0.0.1:${port}`, "--profile", "small", "--episodes", "1", "--episode-time", "2", "--reset-time", "0", "--out", dir, "--json"], 60_000);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toMatch(/not recording \/joint_states: message encoding "json"/);
+      expect(run.stderr).toMatch(/not recording \/left_wrist\/ft: schema encoding "ros2idl"/);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+      const summary = run.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>).find((o) => o.kind === "summary") as { episodes: Array<{ path: string }> };
+      const { messages } = await readEpisode(summary.episodes[0]!.path);
+      const topics = new Set(messages.map((m) => m.topic));
+      expect(topics.has("/joint_states")).toBe(false);
+      expect(topics.has("/left_wrist/ft")).toBe(false);
+      const recorded = messages.filter((m) => m.topic === "/imu/data");
+      expect(recorded.length).toBeGreaterThan(10);
+      // every recorded IMU message is one the server sent, in order
+      const at = recorded.map((m) => sent.indexOf(sha1(m.data)));
+      expect(at.every((i) => i >= 0)).toBe(true);
+      for (let k = 1; k < at.length; k++) expect(at[k]! - at[k - 1]!).toBe(1);
+    } finally {
+      clearInterval(timer);
+      for (const c of wss.clients) c.terminate();
+      wss.close();
+      cleanup();
+    }
+  }, 90_000);
 });
