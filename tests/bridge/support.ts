@@ -23,6 +23,8 @@ export interface FakeRobot {
   published: PublishedLog;
   schemaText: (type: string) => string;
   offeredQos: (topic: string) => QosProfile[];
+  /** The bridge goes away (process killed: port closed) for `downMs`, then comes back on the same port. */
+  restart(downMs: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -46,22 +48,30 @@ export async function startFakeRobot(seed = 5): Promise<FakeRobot> {
     });
   }
   const bridgeNode = runtime.createNode("foxglove_bridge");
-  const server = await LiveServer.start({ node: bridgeNode, schemaText: (t) => (registry.has(t) ? registry.schemaText(t) : undefined), port: 0, log: () => {}, depth: 100_000, discoverMs: 100 });
+  const serve = (port: number) =>
+    LiveServer.start({ node: bridgeNode, schemaText: (t) => (registry.has(t) ? registry.schemaText(t) : undefined), port, log: () => {}, depth: 100_000, discoverMs: 100 });
   runtime.spin();
   const run = rig.run();
-  return {
+  const robot: FakeRobot = {
     profile,
-    server,
+    server: await serve(0),
     published,
     schemaText: (t) => registry.schemaText(t),
     offeredQos: (topic) => bridgeNode.getPublishersInfoByTopic(topic).map((p) => p.qos),
+    async restart(downMs) {
+      const port = robot.server.port;
+      await robot.server.close();
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      robot.server = await serve(port);
+    },
     async stop() {
       rig.stop();
       await run;
-      await server.close();
+      await robot.server.close();
       await runtime.shutdown();
     },
   };
+  return robot;
 }
 
 /** Collects a child's JSON-lines output for its whole life (the pipe never stalls) and lets a
