@@ -149,11 +149,15 @@ export async function runExport(req: ExportRequest, onProgress: (p: ExportProgre
         report({ path: ref.path, id: ref.id, status: result.skip ? "dropped" : "failed", message: result.message, mapping: mapping.mapping.name });
         continue;
       }
+      const { open, ...core } = result;
+      const episode = toResampledEpisode(core, open);
       try {
-        await writer.writeEpisode(toResampledEpisode(result));
+        await writer.writeEpisode(episode);
       } catch (err) {
         report({ path: ref.path, id: ref.id, status: "failed", message: `writing ${req.format}: ${(err as Error).message}`, mapping: mapping.mapping.name });
         continue;
+      } finally {
+        await episode.release();
       }
       report({
         path: ref.path,

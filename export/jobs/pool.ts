@@ -1,11 +1,18 @@
 // Resampling in parallel: N worker threads (real CPU parallelism; each opens its own episode
-// reader), or in the calling thread for --jobs 1. Both paths run the same resampleEpisode, so
+// reader, and the main thread opens it once more for the video frames), or in the calling
+// thread for --jobs 1 (one open per episode, shared with the frames). Both paths run the same resampleOpen, so
 // --jobs never changes the output.
 import { Worker } from "node:worker_threads";
-import { resampleEpisode, type ResampleRequest } from "../resample/resample.ts";
+import type { AlignedEpisode } from "../../recorder/aligned/api.ts";
+import { resampleOpen, type ResampleRequest, type ResampledCore } from "../resample/resample.ts";
+import { openEpisode } from "../resample/open.ts";
 import { describeFailure, type JobReply } from "./protocol.ts";
 
-export type JobResult = Extract<JobReply, { ok: true }>["core"] | { failed: true; skip: boolean; message: string };
+/**
+ * A resampled episode, or why not. `open`: the reader that resampled it, still open (inline
+ * pool), for the video frames to reuse — the caller closes it (toResampledEpisode(..).release()).
+ */
+export type JobResult = (Extract<JobReply, { ok: true }>["core"] & { open?: AlignedEpisode }) | { failed: true; skip: boolean; message: string };
 
 export interface ResamplePool {
   run(request: ResampleRequest): Promise<JobResult>;
@@ -17,9 +24,20 @@ export function createPool(jobs: number): ResamplePool {
   return new WorkerPool(jobs);
 }
 
+/** --jobs 1: resample in this thread and keep the reader open, so the episode is opened once. */
+async function resampleInline(request: ResampleRequest): Promise<ResampledCore & { open: AlignedEpisode }> {
+  const episode = await openEpisode(request.path);
+  try {
+    return { ...(await resampleOpen(episode, request)), open: episode };
+  } catch (err) {
+    await episode.close();
+    throw err;
+  }
+}
+
 function inlinePool(): ResamplePool {
   return {
-    run: (request) => resampleEpisode(request).catch((err: unknown) => ({ failed: true as const, ...describeFailure(err) })),
+    run: (request) => resampleInline(request).catch((err: unknown) => ({ failed: true as const, ...describeFailure(err) })),
     close: async () => {},
   };
 }
