@@ -10,11 +10,22 @@ import type { Nanos, Runtime } from "../../nodes/runtime/api.ts";
 import { BridgeSource, type BridgeEvent } from "../../nodes/bridge/index.ts";
 import type { EpisodeSideStorage, EpisodeWriter } from "../../recorder/episode/episode-writer.ts";
 import { foxgloveProtobufSchema } from "../../recorder/side/protobuf-schemas.ts";
+import { UsageError } from "./command.ts";
 
 export const BRIDGE_LOG_TOPIC = "/teledemo/bridge";
 export const BRIDGE_GAP_FLAG = "bridge_gap";
 /** Metadata record per gap: teledemo.bridge_gap.1, .2, ... */
 export const BRIDGE_GAP_METADATA = "teledemo.bridge_gap";
+
+export type SourceKind = "sim" | "ros" | "bridge";
+
+/** `--source` and `--url` of record and live, checked together (a bridge needs a URL, nothing else takes one). */
+export function sourceOption(source: string, url: string | undefined): SourceKind {
+  if (source !== "sim" && source !== "ros" && source !== "bridge") throw new UsageError(`--source must be sim, ros or bridge, got "${source}"`);
+  if (source === "bridge" && url === undefined) throw new UsageError("--source bridge needs --url ws://<robot>:8765 (the robot's foxglove_bridge)");
+  if (source !== "bridge" && url !== undefined) throw new UsageError("--url applies to --source bridge only");
+  return source;
+}
 
 export interface StartBridgeOptions {
   runtime: Runtime;

@@ -13,7 +13,7 @@ import { integerOption, numberOption, parseCommandArgs } from "./args.ts";
 import { type Command, UsageError } from "./command.ts";
 import { resolveProfile } from "./profile-arg.ts";
 import { openRuntime } from "./runtime-arg.ts";
-import { startBridgeSource } from "./bridge-source.ts";
+import { sourceOption, startBridgeSource } from "./bridge-source.ts";
 
 export const SYNC_TOPIC_PREFIX = "/teledemo/sync/";
 
@@ -114,10 +114,7 @@ export const liveCommand: Command = {
       "use-sim-time": { type: "boolean", default: false },
       json: { type: "boolean", default: false },
     });
-    const source = values.source;
-    if (source !== "sim" && source !== "ros" && source !== "bridge") throw new UsageError(`--source must be sim, ros or bridge, got "${source}"`);
-    if (source === "bridge" && values.url === undefined) throw new UsageError("--source bridge needs --url ws://<robot>:8765");
-    if (source !== "bridge" && values.url !== undefined) throw new UsageError("--url applies to --source bridge only");
+    const source = sourceOption(values.source, values.url);
     let speed: Speed;
     try {
       speed = parseSpeed(values.speed);

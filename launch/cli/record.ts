@@ -24,7 +24,7 @@ import { type Command, type CommandContext, UsageError } from "./command.ts";
 import { resolveProfile } from "./profile-arg.ts";
 import { openRuntime } from "./runtime-arg.ts";
 import type { BridgeSource } from "../../nodes/bridge/source.ts";
-import { BridgeGapMarker, startBridgeSource } from "./bridge-source.ts";
+import { BridgeGapMarker, sourceOption, startBridgeSource } from "./bridge-source.ts";
 import { startLiveView, SYNC_TOPIC_PREFIX, type LiveView } from "./live.ts";
 import { teledemoBuild } from "./version.ts";
 
@@ -131,10 +131,7 @@ export const recordCommand: Command = {
       "fail-after-bytes": { type: "string" }, // test hook: simulate a full disk
       json: { type: "boolean", default: false },
     });
-    const source = values.source;
-    if (source !== "sim" && source !== "ros" && source !== "bridge") throw new UsageError(`--source must be sim, ros or bridge, got "${source}"`);
-    if (source === "bridge" && values.url === undefined) throw new UsageError("--source bridge needs --url ws://<robot>:8765 (the robot's foxglove_bridge)");
-    if (source !== "bridge" && values.url !== undefined) throw new UsageError("--url applies to --source bridge only");
+    const source = sourceOption(values.source, values.url);
     if (source === "bridge" && values.runtime !== "auto" && values.runtime !== "local") throw new UsageError("--source bridge records into the in-process runtime; --runtime must be auto or local");
     const livePort = values["live-port"] === undefined ? undefined : integerOption("live-port", values["live-port"], 0, 0);
     const profile: RigProfile | undefined = values.profile !== undefined || source === "sim" ? resolveProfile(values.profile ?? "reference") : undefined;
