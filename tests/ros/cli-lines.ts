@@ -36,7 +36,8 @@ export async function cliLineProblems(tokens: string[], where: string): Promise<
       problems.push(`${where}: 'teledemo ${command} ${flag}' is not an option (teledemo ${command} --help)`);
       continue;
     }
-    const choices = /^\s+--[\w-]+\s+([\w.]+(?:\|[\w.]+)+)\s/.exec(line)?.[1]?.split("|");
+    // lower-case alternatives are choices; upper-case ones (NAME|FILE) are placeholders
+    const choices = /^\s+--[\w-]+\s+([a-z0-9_.]+(?:\|[a-z0-9_.]+)+)\s/.exec(line)?.[1]?.split("|");
     const value = token.includes("=") ? token.slice(token.indexOf("=") + 1) : rest[i + 1];
     if (choices !== undefined && value !== undefined && /^[\w.]+$/.test(value) && !choices.includes(value)) {
       problems.push(`${where}: ${flag} ${value} is not one of ${choices.join(", ")}`);
