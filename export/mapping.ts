@@ -65,6 +65,11 @@ export const mappingFileSchema = z
     description: z.string().optional(),
     /** Rig profiles this mapping is the default for. */
     rig_profiles: z.array(z.string()).default([]),
+    /**
+     * Task (language instruction) for recordings that carry none (rosbag2 bags teledemo did not
+     * record); a recorded task or a labels instruction takes precedence.
+     */
+    task: z.string().min(1).optional(),
     features: z.record(featureKey, z.union([videoFeature, numericFeature])),
   })
   .strict()

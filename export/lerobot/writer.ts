@@ -422,7 +422,8 @@ export class LeRobotWriter implements DatasetWriter {
     this.dataFile = undefined;
     rmSync(this.tmpDir, { recursive: true, force: true });
     if (this.failed) throw new Error(`LeRobot export incomplete: ${this.failed.message}`);
-    if (!this.info) return { selfCheck: ["no episodes written"] };
+    // info is fixed by the first episode before it is encoded; if none was appended, nothing is on disk
+    if (!this.info || (this.info.total_episodes === 0 && !existsSync(join(this.root, INFO_PATH)))) return { selfCheck: ["no episodes written"] };
     if (this.options.skipSelfCheck) return { selfCheck: [] };
     return { selfCheck: await selfCheckLeRobot(this.root) };
   }

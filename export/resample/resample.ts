@@ -250,7 +250,7 @@ export async function resampleOpen(episode: AlignedEpisode, req: ResampleRequest
   });
   for (const v of videos) if (v.first) throw new EpisodeSkip(`${episode.path}: ${v.topic} has no image within tolerance of the grid`);
 
-  const task = facts.task ?? "";
+  const task = facts.task || mapping.task || "";
   const labels = labelsOnGrid(pickLabels(episode.path, req.annotator), task, gridNs, timestamps);
   return {
     episodeId,

@@ -10,28 +10,8 @@ import { LABELS_DIR, LABELS_SCHEMA, LABELS_VERSION, emptyLabelsContent, type Lab
 import { runCli } from "../support/cli-child.ts";
 import { simLibrary } from "../support/sim-episode.ts";
 import { tempDir } from "../recorder/support.ts";
+import { h5numbers, h5shape, h5strings } from "./support.ts";
 
-/** All numbers of a dataset, full precision, via h5dump. */
-function h5numbers(file: string, dataset: string): number[] {
-  const out = execFileSync("h5dump", ["-m", "%.17g", "-y", "-w", "0", "-d", dataset, file], { encoding: "utf8", maxBuffer: 1 << 28 });
-  const data = out.slice(out.indexOf("DATA {") + 6, out.lastIndexOf("}"));
-  return data
-    .split(/[\s,]+/)
-    .filter((s) => s !== "" && s !== "}")
-    .map(Number);
-}
-
-function h5shape(file: string, dataset: string): number[] {
-  const out = execFileSync("h5dump", ["-H", "-d", dataset, file], { encoding: "utf8" });
-  const m = /DATASPACE\s+SIMPLE \{ \( ([\d, ]+) \)/.exec(out);
-  if (!m) throw new Error(`no dataspace for ${dataset}: ${out}`);
-  return m[1]!.split(",").map((s) => Number(s.trim()));
-}
-
-function h5strings(file: string, attribute: string): string[] {
-  const out = execFileSync("h5dump", ["-a", attribute, file], { encoding: "utf8" });
-  return [...out.slice(out.indexOf("DATA {")).matchAll(/"([^"]*)"/g)].map((m) => m[1]!);
-}
 
 describe("teledemo export to HDF5", () => {
   const tmp = tempDir("teledemo-h5-");
