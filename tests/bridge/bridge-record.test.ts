@@ -11,7 +11,7 @@ import { foxgloveProtobufSchema } from "../../recorder/side/protobuf-schemas.ts"
 import { offeredQosYaml } from "../../recorder/storage/rosbag2-yaml.ts";
 import { runCli, spawnCli } from "../support/cli-child.ts";
 import { tempDir, withIndexedReader } from "../recorder/support.ts";
-import { JsonLines, sha1, startFakeRobot, type FakeRobot } from "./support.ts";
+import { JsonLines, runMain, sha1, startFakeRobot, type FakeRobot } from "./support.ts";
 
 interface Recorded {
   topic: string;
@@ -139,20 +139,24 @@ describe("teledemo record --source bridge", () => {
     expect(unreachable.stderr).toMatch(/cannot connect to ws:\/\/127\.0\.0\.1:9/);
     expect(unreachable.stderr).not.toMatch(/\n\s+at /);
 
+    // The rest in-process through the CLI's main() (what the binary runs), to spare child start-ups.
     const wss = new WebSocketServer({ port: 0, handleProtocols: () => false });
     await once(wss, "listening");
     try {
       const port = (wss.address() as { port: number }).port;
-      const wrong = await runCli(["record", "--source", "bridge", "--url", `ws://127.0.0.1:${port}`, "--out", "/tmp/teledemo-never"]);
+      const wrong = await runMain(["record", "--source", "bridge", "--url", `ws://127.0.0.1:${port}`, "--out", "/tmp/teledemo-never"]);
       expect(wrong.code).toBe(2);
       expect(wrong.stderr).toMatch(/subprotocol/);
     } finally {
       wss.close();
     }
 
-    const noUrl = await runCli(["record", "--source", "bridge"]);
+    const noUrl = await runMain(["record", "--source", "bridge"]);
     expect(noUrl.code).toBe(2);
     expect(noUrl.stderr).toMatch(/--source bridge needs --url/);
+    const badUrl = await runMain(["record", "--source", "bridge", "--url", "http://robot:8765"]);
+    expect(badUrl.code).toBe(2);
+    expect(badUrl.stderr).toMatch(/must use ws:\/\/ or wss:\/\//);
   }, 60_000);
 
   it("records the cdr channels of a bridge that also advertises ones it cannot record, and names those", async () => {

@@ -10,6 +10,15 @@ import type { QosProfile } from "../../nodes/runtime/api.ts";
 import { LocalRuntime } from "../../nodes/runtime/local/runtime.ts";
 import { createSimRig } from "../../nodes/sim/index.ts";
 import { REPO_ROOT } from "../support/fixtures.ts";
+import { main } from "../../launch/cli/main.ts";
+
+/** The CLI's main() in this process, its output collected (for fast bad-input checks). */
+export async function runMain(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), isTty: false });
+  return { code, stdout, stderr };
+}
 
 export interface PublishedLog {
   /** Per topic: sha1 of each message's bytes → its publication index. */

@@ -9,7 +9,7 @@ import wsProtocol, { type Channel, type IWebSocket } from "@foxglove/ws-protocol
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { loadRigProfile } from "../../nodes/rig/profile.ts";
-import { JsonLines } from "../bridge/support.ts";
+import { JsonLines, runMain } from "../bridge/support.ts";
 import { spawnCli } from "../support/cli-child.ts";
 import { REPO_ROOT } from "../support/fixtures.ts";
 
@@ -122,12 +122,11 @@ describe("teledemo live", () => {
 
   it("explains a port that is taken", async () => {
     const port = new URL(url).port;
-    const second = spawnCli(["live", "--profile", "small", "--port", port]);
-    let err = "";
-    second.stderr!.on("data", (d: Buffer) => (err += d.toString()));
-    const [code] = await once(second, "close");
-    expect(code).toBe(2);
-    expect(err).toMatch(new RegExp(`port ${port} is already in use`));
-    expect(err).not.toMatch(/\n\s+at /);
+    const second = await runMain(["live", "--profile", "small", "--port", port]);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toMatch(new RegExp(`port ${port} is already in use`));
+    const wrongSource = await runMain(["live", "--source", "bridge"]);
+    expect(wrongSource.code).toBe(2);
+    expect(wrongSource.stderr).toMatch(/--source bridge needs --url/);
   }, 60_000);
 });
