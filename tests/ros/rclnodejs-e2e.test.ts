@@ -3,9 +3,7 @@
 // be: TELEDEMO_RCLNODEJS points nodes/runtime/rclnodejs/load.ts at it. The simulated rig, the sync
 // node (--live-port) and the recorder all run as rclnodejs nodes; the test reaches the recorder
 // as another ROS node would: a service client, the parameter API, a /clock subscription.
-import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { resolveProfile } from "../../launch/cli/profile-arg.ts";
@@ -13,13 +11,11 @@ import { recordCommand } from "../../launch/cli/record.ts";
 import { scanMcap, type ScannedChannel } from "../../recorder/mcap/scan.ts";
 import type { FakeSubscription } from "../runtime/fake-rclnodejs/node.ts";
 import { Parameter, ParameterType } from "../runtime/fake-rclnodejs/values.ts";
-import { currentFakeRclnodejs, decodedTypes, renewFakeRclnodejs } from "../runtime/fake-rclnodejs/module.ts";
-import { tempDir } from "../recorder/support.ts";
+import { decodedTypes } from "../runtime/fake-rclnodejs/module.ts";
+import { type FakeRosCommand, onlyEpisode, recorderReady, startOnFakeRos } from "./fake-ros.ts";
 import { FIXTURES_DIR } from "../support/fixtures.ts";
 import { waitFor } from "../runtime/support/wait.ts";
 
-const FAKE_MODULE = fileURLToPath(new URL("../runtime/fake-rclnodejs/module.ts", import.meta.url));
-const ENV_KEYS = ["ROS_DISTRO", "AMENT_PREFIX_PATH", "TELEDEMO_RCLNODEJS"] as const;
 const RECORDER = "teledemo_recorder";
 
 interface Run {
@@ -40,34 +36,17 @@ interface Run {
 }
 
 let run: Run;
-let cleanup: () => void = () => {};
-const savedEnv: Record<string, string | undefined> = {};
+let harness: FakeRosCommand | undefined;
 
 beforeAll(async () => {
-  for (const key of ENV_KEYS) savedEnv[key] = process.env[key];
-  const tmp = tempDir("teledemo-ros-e2e-");
-  cleanup = tmp.cleanup;
-  // As on a robot with ROS 2 sourced; the ament prefix has no packages, so the bundled definitions serve.
-  process.env.ROS_DISTRO = "jazzy";
-  process.env.AMENT_PREFIX_PATH = join(tmp.dir, "ament");
-  process.env.TELEDEMO_RCLNODEJS = FAKE_MODULE;
-  const rcl = renewFakeRclnodejs();
-  const ctx = rcl.fakeContext;
-  let stdout = "";
-  let stderr = "";
-  const library = join(tmp.dir, "library");
-  const done = recordCommand.run(
-    ["--runtime", "ros", "--source", "sim", "--profile", "small", "--speed", "4", "--seed", "3", "--episodes", "1", "--episode-time", "0", "--live-port", "0", "--out", library, "--task", "pick the cube", "--operator", "tester"],
-    { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTty: false },
-  );
-  const failed = done.then((code) => {
-    throw new Error(`record ended early (exit ${code}): ${stderr}`);
-  });
-  const race = <T>(p: Promise<T>): Promise<T> => Promise.race([p, failed]);
-
-  // The recorder's services appear once its node is up.
-  await race(waitFor(() => ctx.services.has(`/${RECORDER}/stop`), 60_000, "the recorder's services"));
-  const tester = new rcl.Node("e2e_tester");
+  const h = startOnFakeRos(recordCommand, (dir) => [
+    ...["--runtime", "ros", "--source", "sim", "--profile", "small", "--speed", "4", "--seed", "3", "--episodes", "1", "--episode-time", "0"],
+    ...["--live-port", "0", "--out", join(dir, "library"), "--task", "pick the cube", "--operator", "tester"],
+  ]);
+  harness = h;
+  const ctx = h.rcl.fakeContext;
+  await recorderReady(h);
+  const tester = new h.rcl.Node("e2e_tester");
   const clockNs = new Set<bigint>();
   tester.createSubscription("rosgraph_msgs/msg/Clock", "/clock", {}, ((m: { clock: { sec: number; nanosec: number } }) => {
     clockNs.add(BigInt(m.clock.sec) * 1_000_000_000n + BigInt(m.clock.nanosec));
@@ -75,18 +54,13 @@ beforeAll(async () => {
   let frames = 0;
   tester.createSubscription("teledemo_msgs/msg/AlignedFrame", "/teledemo/sync/frames", {}, (() => void frames++) as never);
   tester.spin();
-  const call = async (name: string) => {
-    const client = tester.createClient("std_srvs/srv/Trigger", `/${RECORDER}/${name}`);
-    expect(await race(client.waitForService(10_000))).toBe(true);
-    return (await race(client.sendRequestAsync({}, { timeout: 30_000 }))) as { success: boolean; message: string };
-  };
   const serviceReplies: Run["serviceReplies"] = {};
-  serviceReplies.start = await call("start");
+  serviceReplies.start = await h.trigger(tester, `/${RECORDER}/start`);
   // About 1.5 s of sim time, with aligned frames from the sync node.
-  await race(waitFor(() => clockNs.size > 0 && frames > 3 && [...clockNs].reduce((a, b) => (b > a ? b : a)) - [...clockNs].reduce((a, b) => (b < a ? b : a)) > 1_500_000_000n, 60_000, "1.5 s of sim time"));
+  const span = () => [...clockNs].reduce((a, b) => (b > a ? b : a), 0n) - [...clockNs].reduce((a, b) => (b < a ? b : a), 1n << 62n);
+  await h.race(waitFor(() => clockNs.size > 0 && frames > 3 && span() > 1_500_000_000n, 60_000, "1.5 s of sim time"));
 
-  const recorderNode = [...ctx.nodes].find((n) => n.name() === RECORDER);
-  if (recorderNode === undefined) throw new Error("no recorder node in the fake graph");
+  const recorderNode = h.node(RECORDER);
   const parameters: Run["parameters"] = {};
   for (const name of ["library_dir", "rig_profile", "source", "compression", "episode_time_s", "episodes", "task", "operator", "use_sim_time"]) {
     const descriptor = recorderNode.describeParameter(name);
@@ -98,36 +72,16 @@ beforeAll(async () => {
   const recorderSubscriptions = subscriptions.filter((s) => s.node === recorderNode).map((s) => ({ topic: s.topic, isRaw: s.isRaw }));
   const syncSubscriptions = subscriptions.filter((s) => s.node.name() === "teledemo_live_sync").length;
 
-  serviceReplies.mark_success = await call("mark_success");
-  serviceReplies.stop = await call("stop");
-  const exit = await done;
+  serviceReplies.mark_success = await h.trigger(tester, `/${RECORDER}/mark_success`);
+  serviceReplies.stop = await h.trigger(tester, `/${RECORDER}/stop`);
+  const exit = await h.done;
   tester.destroy();
-
-  const episodes = existsSync(library) ? readdirSync(library).filter((d) => existsSync(join(library, d, "episode.mcap"))) : [];
-  if (episodes.length !== 1) throw new Error(`expected one episode in ${library}, found ${episodes.length}: ${stderr}`);
-  const episodeDir = join(library, episodes[0] as string);
-  const channels: ScannedChannel[] = [];
-  const byId = new Map<number, string>();
-  const messages: Run["messages"] = [];
-  await scanMcap(join(episodeDir, "episode.mcap"), {
-    channel: (c) => {
-      channels.push(c);
-      byId.set(c.id, c.topic);
-    },
-    message: (m) => messages.push({ topic: byId.get(m.channelId) ?? "?", logTime: m.logTime }),
-  });
-  run = { exit, stdout, stderr, episodeDir, channels, messages, clockNs, recorderSubscriptions, syncSubscriptions, frames, serviceReplies, parameters, setReadOnly, setWritable };
+  const episode = await onlyEpisode(join(h.dir, "library"));
+  const { stdout, stderr } = h.output();
+  run = { exit, stdout, stderr, episodeDir: episode.dir, channels: episode.channels, messages: episode.messages, clockNs, recorderSubscriptions, syncSubscriptions, frames, serviceReplies, parameters, setReadOnly, setWritable };
 }, 180_000);
 
-afterAll(() => {
-  for (const key of ENV_KEYS) {
-    if (savedEnv[key] === undefined) delete process.env[key];
-    else process.env[key] = savedEnv[key];
-  }
-  const rcl = currentFakeRclnodejs();
-  if (rcl.fakeContext.initialized && !rcl.isShutdown()) rcl.shutdown();
-  cleanup();
-});
+afterAll(() => harness?.restore());
 
 describe("teledemo record --runtime ros on the rclnodejs adapter (fake rclnodejs)", () => {
   it("records one episode through the CLI's own ROS path and exits 0", () => {
