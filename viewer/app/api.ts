@@ -18,6 +18,11 @@ export function initToken(): string | null {
   return sessionStorage.getItem(TOKEN_KEY);
 }
 
+/** The token of this tab, if any (the record page's WebSocket carries it as ?token=). */
+export function currentToken(): string | null {
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
 export function authHeaders(): Record<string, string> {
   const t = sessionStorage.getItem(TOKEN_KEY);
   return t ? { Authorization: `Bearer ${t}` } : {};

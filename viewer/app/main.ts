@@ -1,10 +1,11 @@
 // The viewer app's entry: hash routing between the episode browser (#/) and an episode
-// (#/episode/<id>); the auth token is taken from the fragment once (api.ts).
+// (#/episode/<id>) and the record page (#/record); the auth token is taken from the fragment once (api.ts).
 import { initToken } from "./api.ts";
 import { telemetry } from "./telemetry.ts";
 import { mountBrowserPage } from "./ui/browser-page.ts";
 import { clear, h } from "./ui/dom.ts";
 import { mountEpisodePage } from "./ui/episode-page.ts";
+import { mountRecordPage } from "./record/page.ts";
 
 const root = document.getElementById("app")!;
 let unmount: (() => void) | null = null;
@@ -23,7 +24,7 @@ async function route(): Promise<void> {
   unmount = null;
   const m = /^#\/episode\/([^/?#]+)/.exec(location.hash);
   try {
-    const u = m ? await mountEpisodePage(root, decodeURIComponent(m[1]!)) : await mountBrowserPage(root);
+    const u = m ? await mountEpisodePage(root, decodeURIComponent(m[1]!)) : /^#\/record\b/.test(location.hash) ? await mountRecordPage(root) : await mountBrowserPage(root);
     if (seq === routeSeq) unmount = u;
     else u();
   } catch (err) {

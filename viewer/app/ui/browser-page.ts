@@ -7,7 +7,7 @@ import { clear, h } from "./dom.ts";
 export async function mountBrowserPage(root: HTMLElement): Promise<() => void> {
   clear(root);
   const status = h("div", { class: "status-line", text: "loading episodes…" });
-  root.append(h("header", { class: "topbar" }, h("h1", { text: "teledemo — episodes" })), status);
+  root.append(h("header", { class: "topbar" }, h("h1", { text: "teledemo — episodes" }), h("span", { class: "spacer" }), h("a", { href: "#/record", id: "record-link", text: "record ●" })), status);
   let episodes: EpisodeSummary[];
   try {
     episodes = await getJson<EpisodeSummary[]>(api.episodes());
