@@ -245,6 +245,9 @@ async function skewTally(ep: AlignedEpisode, pivot: string, expected: Map<string
   return tally;
 }
 
+const BRIDGE_GAP_FINDING =
+  "recorder flag bridge_gap: the foxglove_bridge connection dropped during the episode; every stream has a hole across each gap (spans in the teledemo.bridge_gap.N metadata records)";
+
 function flagFindings(facts: Readonly<Record<string, string>>): QaFinding[] {
   let flags: string[] = [];
   try {
@@ -257,6 +260,7 @@ function flagFindings(facts: Readonly<Record<string, string>>): QaFinding[] {
   for (const flag of flags) {
     if (flag === "calibration_stale") out.push({ check: "stale-calibration", severity: "warn", message: "the recorder flagged the calibration as stale (older than its --max-calibration-age)" });
     else if (flag === "write_error" || flag === "no_messages") out.push({ check: "recorder-flag", severity: "fail", message: `recorder flag ${flag}` });
+    else if (flag === "bridge_gap") out.push({ check: "recorder-flag", severity: "warn", message: BRIDGE_GAP_FINDING });
     else out.push({ check: "recorder-flag", severity: "warn", message: `recorder flag ${flag}` });
   }
   return out;

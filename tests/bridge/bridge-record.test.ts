@@ -103,6 +103,15 @@ describe("teledemo record --source bridge", () => {
       // the way back after the restart took more than one attempt (backoff over refused connections)
       expect(String(decoded[3]!.message)).toMatch(/after \d+\.\d+ s \(([2-9]|\d\d+) attempts\)/);
 
+      // `teledemo info` and `teledemo qa` show the gaps.
+      const info = await runMain(["info", episode.path, "--json"]);
+      expect(info.code, info.stderr).toBe(0);
+      expect(info.stdout).toMatch(/bridge_gap/);
+      expect(info.stdout).toMatch(/teledemo\.bridge_gap\.2/);
+      const qa = await runMain(["qa", episode.path, "--json"]);
+      expect(qa.stderr).not.toMatch(/\n\s+at /);
+      expect(qa.stdout).toMatch(/recorder flag bridge_gap: the foxglove_bridge connection dropped/);
+
       for (const stream of robot.profile.streams) {
         const recorded = messages.filter((m) => m.topic === stream.topic);
         expect(recorded.length, stream.topic).toBeGreaterThan(0);
