@@ -40,6 +40,11 @@ export interface OpenAlignedOptions {
   alignment?: "auto" | "computed";
   /** Cross-modal latency corrections (ns, added to the clock-model time) for computed models, by topic. */
   crossModalOffsetsNs?: ReadonlyMap<string, bigint>;
+  /**
+   * Use and keep the message index cache `<episode>/.index/stamps.bin` (default true; only ever
+   * written in teledemo episode folders, i.e. where episode.json exists).
+   */
+  indexCache?: boolean;
 }
 
 /** Where values of continuous streams come from, by ROS type. */
@@ -91,7 +96,7 @@ interface Collected {
 const cmp = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export async function openAlignedEpisode(path: string, options: OpenAlignedOptions = {}): Promise<AlignedEpisode> {
-  const source = await openRecordingSource(path);
+  const source = await openRecordingSource(path, { indexCache: options.indexCache !== false });
   try {
     return await build(path, source, options);
   } catch (err) {
@@ -104,12 +109,12 @@ async function build(path: string, source: RecordingSource, options: OpenAligned
   const isFolder = statSync(source.path).isDirectory();
   const facts: Record<string, string> = { ...(source.metadata.get(EPISODE_METADATA) ?? {}) };
 
-  // The one pass: (stamp, log) of every message; recorded clock models decoded on the way.
+  // (stamp, log) of every message from the source's index (no payload read); the recorded
+  // clock-model messages are the only ones read whole.
   const stampedTopics = new Set<string>();
   // The recorder's own clock-model messages are stamped with the host clock: receive time is their timeline.
   for (const ch of source.channels.values()) if (hasHeaderStamp(ch) && ch.topic !== CLOCK_MODEL_TOPIC) stampedTopics.add(ch.topic);
-  const collected = new Map<string, Collected>();
-  for (const topic of source.channels.keys()) collected.set(topic, { stamps: [], logs: [] });
+  const collected = source.timeline();
   const recorded: RosMessage[] = [];
   const clockChannel = source.channels.get(CLOCK_MODEL_TOPIC);
   let clockDecode: Decode | undefined;
@@ -118,20 +123,8 @@ async function build(path: string, source: RecordingSource, options: OpenAligned
   } catch {
     clockDecode = undefined;
   }
-  for await (const m of source.read()) {
-    const c = collected.get(m.topic)!;
-    let stamp: bigint | undefined;
-    if (stampedTopics.has(m.topic)) {
-      try {
-        stamp = readHeaderStamp(m.channel.schema?.name ?? "", m.data);
-      } catch {
-        stamp = undefined;
-      }
-      if (stamp === 0n) stamp = undefined;
-    }
-    c.stamps.push(stamp);
-    c.logs.push(m.logTime);
-    if (clockDecode && m.topic === CLOCK_MODEL_TOPIC) {
+  if (clockDecode && options.alignment !== "computed") {
+    for await (const m of source.read({ topics: [CLOCK_MODEL_TOPIC] })) {
       try {
         recorded.push(clockDecode(m.data));
       } catch {

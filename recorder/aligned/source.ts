@@ -1,9 +1,13 @@
 // The recording files behind an aligned episode, read as one log-time-ordered message source:
 // an episode folder (episode.json lists its split files, else episode.mcap), a bare .mcap file,
 // a rosbag2 bag folder (metadata.yaml's relative_file_paths) or a folder of .mcap files.
-// Indexed files are read through their index (windowed reads); a file without a usable index
-// (interrupted recording, truncated copy) is scanned record by record once and kept in memory.
+// Indexed files get a message-level index (./mcap-index.ts: log times, header stamps and record
+// positions, built from the MessageIndex records and the first bytes of each stamped record,
+// cached in `<episode>/.index/stamps.bin`), and every read is exact byte ranges through it; a
+// file without a usable index (interrupted recording, truncated copy) is scanned record by record
+// once and kept in memory.
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { readHeaderStamp } from "../../nodes/sync/synchronizer/stamp.ts";
 import { type FileHandle, open } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { McapIndexedReader, type DecompressHandlers } from "@mcap/core";
@@ -12,6 +16,9 @@ import { loadDecompressHandlers } from "@mcap/support";
 import { parse as parseYaml } from "yaml";
 import { EPISODE_FILE, EPISODE_METADATA, EPISODE_SIDECAR, readSidecar } from "../episode/layout.ts";
 import { scanMcap } from "../mcap/scan.ts";
+import { hasHeaderStamp } from "./decode.ts";
+import { fileKey, indexCachePath, readIndexCache, writeIndexCache, type FileKey } from "./index-cache.ts";
+import { buildFileIndex, chunkLayouts, lowerBoundLog, readIndexed, type ChunkLayout, type FileIndex } from "./mcap-index.ts";
 
 export class AlignedOpenError extends Error {
   override name = "AlignedOpenError";
@@ -56,14 +63,38 @@ export interface RecordingSource {
   problems: string[];
   /** Messages in log-time order (per file order; files of a split recording follow each other). */
   read(window?: ReadWindow): AsyncIterable<SourceMessage>;
+  /**
+   * Every message's log time and header stamp (undefined: none or unreadable) by topic, in log
+   * order; known from opening (the index), no message payload is read.
+   */
+  timeline(): Map<string, TopicTimeline>;
   close(): Promise<void>;
+}
+
+export interface TopicTimeline {
+  stamps: Array<bigint | undefined>;
+  logs: bigint[];
+}
+
+export interface OpenSourceOptions {
+  /** Use and keep `<episode>/.index/stamps.bin` (only ever in teledemo episode folders). Default true. */
+  indexCache?: boolean;
 }
 
 interface FileReader {
   startNs: bigint | undefined;
   endNs: bigint | undefined;
   read(window: ReadWindow): AsyncIterable<SourceMessage>;
+  /** Calls `each` for every message in log order (no payload read). */
+  timeline(each: (topic: string, stamp: bigint | undefined, log: bigint) => void): void;
   close(): Promise<void>;
+}
+
+/** An indexed file whose message index is still to be loaded (from the cache or built). */
+interface PendingIndexed {
+  key: FileKey;
+  build(): Promise<FileIndex>;
+  attach(index: FileIndex): FileReader;
 }
 
 /** The recording files of `path`, in order. */
@@ -118,17 +149,24 @@ function bagFiles(dir: string): string[] {
   return files;
 }
 
-export async function openRecordingSource(path: string): Promise<RecordingSource> {
+export async function openRecordingSource(path: string, options: OpenSourceOptions = {}): Promise<RecordingSource> {
   const files = recordingFiles(path);
   const channels = new Map<string, SourceChannel>();
   const metadata = new Map<string, Record<string, string>>();
   const problems: string[] = [];
   const readers: FileReader[] = [];
+  const pending: PendingIndexed[] = [];
+  const handles: FileHandle[] = [];
   const decompress = await loadDecompressHandlers();
   try {
-    for (const file of files) readers.push(await openFile(file, channels, metadata, problems, decompress));
+    for (const file of files) {
+      const r = await openFile(file, channels, metadata, problems, decompress, handles);
+      if ("key" in r) pending.push(r);
+      else readers.push(r);
+    }
+    if (pending.length > 0) readers.push(...(await loadIndexes(path, pending, problems, options)));
   } catch (err) {
-    await Promise.all(readers.map((r) => r.close()));
+    await Promise.all(handles.map((h) => h.close()));
     throw err;
   }
   // Split files follow each other in time; order them by start so reads stay log-time ordered.
@@ -142,10 +180,54 @@ export async function openRecordingSource(path: string): Promise<RecordingSource
     read(window = {}) {
       return mergeByLogTime(readers.filter((r) => overlaps(r, window)).map((r) => r.read(window)));
     },
+    timeline() {
+      const out = new Map<string, TopicTimeline>();
+      for (const topic of channels.keys()) out.set(topic, { stamps: [], logs: [] });
+      // files of a split recording: merged per topic by log time below
+      for (const r of readers)
+        r.timeline((topic, stamp, log) => {
+          const t = out.get(topic)!;
+          t.stamps.push(stamp);
+          t.logs.push(log);
+        });
+      if (readers.length > 1) for (const t of out.values()) sortTimeline(t);
+      return out;
+    },
     async close() {
-      await Promise.all(readers.map((r) => r.close()));
+      await Promise.all(handles.map((h) => h.close()));
     },
   };
+}
+
+function sortTimeline(t: TopicTimeline): void {
+  const order = t.logs.map((_, i) => i);
+  order.sort((a, b) => (t.logs[a]! < t.logs[b]! ? -1 : t.logs[a]! > t.logs[b]! ? 1 : a - b));
+  const stamps = order.map((i) => t.stamps[i]);
+  const logs = order.map((i) => t.logs[i]!);
+  t.stamps = stamps;
+  t.logs = logs;
+}
+
+/** Message indexes of the indexed files: from the episode's cache when it matches, else built (and cached). */
+async function loadIndexes(path: string, pending: PendingIndexed[], problems: string[], options: OpenSourceOptions): Promise<FileReader[]> {
+  const full = resolve(path);
+  const cachePath = options.indexCache === false ? undefined : indexCachePath(statSync(full).isDirectory() ? full : undefined);
+  const keys = pending.map((p) => p.key);
+  if (cachePath !== undefined) {
+    const cached = readIndexCache(cachePath, keys);
+    if (cached.problem !== undefined) problems.push(cached.problem);
+    if (cached.indexes) return pending.map((p, i) => p.attach(cached.indexes![i]!));
+  }
+  const indexes: FileIndex[] = [];
+  for (const p of pending) indexes.push(await p.build());
+  if (cachePath !== undefined) {
+    try {
+      writeIndexCache(cachePath, pending.map((p, i) => ({ key: p.key, index: indexes[i]! })));
+    } catch (err) {
+      problems.push(`${cachePath}: not written (${(err as Error).message}); the next open rebuilds the index`);
+    }
+  }
+  return pending.map((p, i) => p.attach(indexes[i]!));
 }
 
 function overlaps(r: FileReader, w: ReadWindow): boolean {
@@ -191,7 +273,8 @@ async function openFile(
   metadata: Map<string, Record<string, string>>,
   problems: string[],
   decompressHandlers: DecompressHandlers,
-): Promise<FileReader> {
+  handles: FileHandle[],
+): Promise<FileReader | PendingIndexed> {
   let handle: FileHandle;
   try {
     handle = await open(file, "r");
@@ -205,33 +288,29 @@ async function openFile(
     problems.push(`${file}: no usable index (${(err as Error).message}); scanned from the start`);
   }
   if (reader !== undefined) {
+    handles.push(handle);
     const r = reader;
     const byId = new Map<number, SourceChannel>();
+    const stampTypes = new Map<number, string>();
     for (const [id, ch] of r.channelsById) {
       const s = r.schemasById.get(ch.schemaId);
-      byId.set(id, channelFor(channels, ch.topic, ch.messageEncoding, s ? { name: s.name, encoding: s.encoding, data: s.data } : undefined));
+      const channel = channelFor(channels, ch.topic, ch.messageEncoding, s ? { name: s.name, encoding: s.encoding, data: s.data } : undefined);
+      byId.set(id, channel);
+      if (hasHeaderStamp(channel)) stampTypes.set(id, channel.schema!.name);
     }
     for await (const m of r.readMetadata()) metadata.set(m.name, { ...metadata.get(m.name), ...Object.fromEntries(m.metadata) });
-    const stats = r.statistics;
-    let startNs = stats?.messageStartTime;
-    let endNs = stats?.messageEndTime;
-    if (stats === undefined || stats.messageCount === 0n) {
-      startNs = r.chunkIndexes.reduce<bigint | undefined>((a, c) => (a === undefined || c.messageStartTime < a ? c.messageStartTime : a), undefined);
-      endNs = r.chunkIndexes.reduce<bigint | undefined>((a, c) => (a === undefined || c.messageEndTime > a ? c.messageEndTime : a), undefined);
-    }
+    const st = await handle.stat();
+    const layouts = chunkLayouts(r.chunkIndexes);
     return {
-      startNs,
-      endNs,
-      async *read(w) {
-        const topics = w.topics?.filter((t) => channels.has(t));
-        if (topics !== undefined && topics.length === 0) return;
-        for await (const m of r.readMessages({ topics, startTime: w.startLogNs, endTime: w.endLogNs, validateCrcs: false })) {
-          const channel = byId.get(m.channelId);
-          if (channel === undefined) continue;
-          yield { topic: channel.topic, channel, logTime: m.logTime, publishTime: m.publishTime, data: m.data };
+      key: fileKey(file, st.size, st.mtimeMs, r.chunkIndexes.length, byId),
+      build: async () => {
+        try {
+          return await buildFileIndex(handle, r.chunkIndexes, stampTypes, decompressHandlers, file);
+        } catch (err) {
+          throw new AlignedOpenError(`${file}: ${(err as Error).message}`);
         }
       },
-      close: () => handle.close(),
+      attach: (index) => indexedReader(file, handle, index, layouts, byId, decompressHandlers),
     };
   }
   await handle.close();
@@ -271,7 +350,60 @@ async function openFile(
         yield m;
       }
     },
+    timeline(each) {
+      for (const m of messages) {
+        let stamp: bigint | undefined;
+        if (hasHeaderStamp(m.channel)) {
+          try {
+            stamp = readHeaderStamp(m.channel.schema!.name, m.data);
+          } catch {
+            stamp = undefined;
+          }
+        }
+        each(m.topic, stamp === 0n ? undefined : stamp, m.logTime);
+      }
+    },
     async close() {},
+  };
+}
+
+/** Reads of an indexed file through its message index: exact records, no chunk read whole unless compressed. */
+function indexedReader(
+  file: string,
+  handle: FileHandle,
+  index: FileIndex,
+  layouts: readonly ChunkLayout[],
+  byId: ReadonlyMap<number, SourceChannel>,
+  decompress: DecompressHandlers,
+): FileReader {
+  return {
+    startNs: index.count > 0 ? index.logTime[0] : undefined,
+    endNs: index.count > 0 ? index.logTime[index.count - 1] : undefined,
+    async *read(w) {
+      const wanted = w.topics ? new Set(w.topics) : undefined;
+      const ids = new Set<number>();
+      for (const [id, c] of byId) if (!wanted || wanted.has(c.topic)) ids.add(id);
+      if (ids.size === 0) return;
+      const from = w.startLogNs === undefined ? 0 : lowerBoundLog(index, w.startLogNs);
+      const to = w.endLogNs === undefined ? index.count : lowerBoundLog(index, w.endLogNs + 1n);
+      const positions: number[] = [];
+      for (let i = from; i < to; i++) if (ids.has(index.channel[i]!)) positions.push(i);
+      for await (const m of readIndexed(handle, index, layouts, positions, decompress, file)) {
+        const channel = byId.get(index.channel[m.i]!)!;
+        yield { topic: channel.topic, channel, logTime: m.logTime, publishTime: m.publishTime, data: m.data };
+      }
+    },
+    timeline(each) {
+      for (let i = 0; i < index.count; i++) {
+        const channel = byId.get(index.channel[i]!);
+        if (channel === undefined) continue;
+        const stamp = index.stamp[i]!;
+        each(channel.topic, stamp === 0n ? undefined : stamp, index.logTime[i]!);
+      }
+    },
+    async close() {
+      await handle.close();
+    },
   };
 }
 
