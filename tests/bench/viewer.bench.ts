@@ -82,7 +82,7 @@ try {
   )) as number[];
 
   // Decode everything in the worker; baseline: stream the whole file in the page, discarding it.
-  const decode = (await page.evaluate(() => (window as unknown as { __teledemo: Hooks }).__teledemo.hooks["decodeAll"]!())) as { messages: number; bytes: number; elapsedMs: number };
+  const decode = (await page.evaluate(() => (window as unknown as { __teledemo: Hooks }).__teledemo.hooks["decodeAll"]!(true))) as { messages: number; bytes: number; elapsedMs: number };
   const downloadMs = (await page.evaluate(async (u) => {
     const t = performance.now();
     const r = await fetch(u);
@@ -102,9 +102,12 @@ try {
   console.log(`\nviewer on ${(bytes / 1e9).toFixed(2)} GB, ${dur.toFixed(1)} s episode, ${t.firstFramePanels.length} panels (${t.firstFramePanels.join(", ")})`);
   console.log(`first complete frame   cold ${cold.firstFrameMs!.toFixed(0)} ms (page load to frame ${coldWallMs} ms; server detail ${cold.marks["detail"]?.toFixed(0)} ms)   warm ${warm.firstFrameMs!.toFixed(0)} ms (page load to frame ${warmWallMs} ms)   goal < 1000 ms`);
   console.log(`  warm milestones: ${Object.entries(warm.marks).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(", ")}`);
+  console.log(`  worker reads: ${JSON.stringify(await page.evaluate(() => (window as unknown as { __teledemo: Hooks }).__teledemo.hooks["stats"]!()))}`);
   console.log(`seek latency over ${SEEKS} random seeks   p50 ${p50.toFixed(0)} ms   p95 ${p95.toFixed(0)} ms   max ${Math.max(...seekMs).toFixed(0)} ms   goal p95 < 150 ms`);
   console.log(`  baseline: one 4 MiB range request ${rangeMed.toFixed(1)} ms (median)   p95 seek / range = ${(p95 / rangeMed).toFixed(1)}×`);
-  console.log(`decode all ${decode.messages} messages (${(decode.bytes / 1e9).toFixed(2)} GB) in ${(decode.elapsedMs / 1000).toFixed(2)} s = ${realtime.toFixed(2)}× real time   goal ≥ 2×`);
+  // The worker decodes only what the panels show: the visible topics over the whole episode,
+  // against the episode's duration (how much faster than playback can consume them).
+  console.log(`decode the visible topics' ${decode.messages} messages (${(decode.bytes / 1e9).toFixed(2)} GB) over the whole episode in ${(decode.elapsedMs / 1000).toFixed(2)} s = ${realtime.toFixed(2)}× real time   goal ≥ 2×`);
   console.log(`  baseline: plain download of the file ${(downloadMs / 1000).toFixed(2)} s (${(bytes / 1e6 / (downloadMs / 1000)).toFixed(0)} MB/s)   decode / download = ${(decode.elapsedMs / downloadMs).toFixed(2)}×`);
   if (session.errors.length > 0) console.log(`page errors: ${session.errors.join("; ")}`);
 } finally {

@@ -104,6 +104,7 @@ export class EpisodeService {
   private qaQueue: Promise<unknown> = Promise.resolve();
   private readonly opened = new Map<string, Promise<AlignedEpisode>>();
   private decompress: Promise<DecompressHandlers> | undefined;
+  private readonly timelines = new Map<string, { key: string; timeline: Promise<Omit<EpisodeDetail, "summary" | "files">> }>();
 
   constructor(
     readonly library: Library,
@@ -289,10 +290,34 @@ export class EpisodeService {
     return null;
   }
 
+  /** Cache key of an episode's timeline: its recordings' and alignment file's modification times. */
+  private async timelineKey(e: LibraryEpisode): Promise<string> {
+    let alignMtime = 0;
+    const alignPath = e.kind === "file" ? null : this.library.servableFile(e, "alignment.json");
+    if (alignPath) alignMtime = await stat(alignPath).then((s) => s.mtimeMs, () => 0);
+    return `${await this.recordingMtime(e)}:${alignMtime}`;
+  }
+
   async detail(e: LibraryEpisode): Promise<EpisodeDetail> {
     // QA is not awaited here either: on a large recording it takes long, and opening an episode
-    // must not wait for it (the list shows it once computed).
-    const [summary, files, urdf] = await Promise.all([this.summary(e, false), this.files(e), this.urdf(e)]);
+    // must not wait for it (the list shows it once computed). The timeline part (streams, clock
+    // models, URDF) is computed once per recording version: reopening an episode answers at once.
+    const key = await this.timelineKey(e);
+    let cached = this.timelines.get(e.openPath);
+    if (!cached || cached.key !== key) {
+      cached = { key, timeline: this.timeline(e) };
+      this.timelines.set(e.openPath, cached);
+      const mine = cached;
+      mine.timeline.catch(() => {
+        if (this.timelines.get(e.openPath) === mine) this.timelines.delete(e.openPath);
+      });
+    }
+    const [summary, files, timeline] = await Promise.all([this.summary(e, false), this.files(e), cached.timeline]);
+    return { summary, files, ...timeline };
+  }
+
+  private async timeline(e: LibraryEpisode): Promise<Omit<EpisodeDetail, "summary" | "files">> {
+    const urdf = await this.urdf(e);
     let aligned: AlignedEpisode | undefined;
     let alignError: string | undefined;
     try {
@@ -302,9 +327,7 @@ export class EpisodeService {
     }
     if (aligned) {
       return {
-        summary,
         facts: { ...aligned.facts },
-        files,
         streams: aligned.streams.map((s) => ({ topic: s.topic, type: s.type, kind: s.kind, messageCount: s.messageCount, periodNs: s.periodNs === undefined ? null : s.periodNs.toString() })),
         startNs: aligned.startNs.toString(),
         endNs: aligned.endNs.toString(),
@@ -332,7 +355,7 @@ export class EpisodeService {
       created: new Date().toISOString(),
       streams: Object.fromEntries(r.topics.map((t) => [t.topic, { type: t.type, source: "receive-time" as const, crossModalOffsetNs: "0" }])),
     };
-    return { summary, facts, files, streams, startNs: r.startNs ?? "0", endNs: r.endNs ?? "0", alignment, urdf };
+    return { facts, streams, startNs: r.startNs ?? "0", endNs: r.endNs ?? "0", alignment, urdf };
   }
 
   async close(): Promise<void> {

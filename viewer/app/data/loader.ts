@@ -5,6 +5,7 @@
 // history; heavy ones (images, point clouds) a narrow one and are trimmed behind the playhead.
 import type { DecodedMessage } from "../panels/contract.ts";
 import type { DataWorkerClient } from "./client.ts";
+import { SUPERSEDED } from "./protocol.ts";
 import type { MessageStore } from "./store.ts";
 
 const WINDOW_NS = 1_000_000_000n;
@@ -71,7 +72,7 @@ export class Loader {
     this.playheadNs = tNs;
     const gen = ++this.generation;
     if (this.visible.length > 0) {
-      const r = await this.client.request({ kind: "latest", topics: this.visible, tNs }, "messages");
+      const r = await this.client.request({ kind: "latest", topics: this.visible, tNs, epoch: gen }, "messages");
       this.report(r.errors);
       this.store.insert(r.messages);
       if (gen === this.generation) this.events.onSeekData?.(tNs, r.messages);
@@ -106,13 +107,17 @@ export class Loader {
       this.inFlight.add(key);
       const from = this.windowStart(w.k);
       this.client
-        .request({ kind: "load", topics: w.topics, fromNs: from, toNs: from + WINDOW_NS }, "messages")
+        .request({ kind: "load", topics: w.topics, fromNs: from, toNs: from + WINDOW_NS, epoch: this.generation }, "messages")
         .then((r) => {
           done.add(w.k);
           this.report(r.errors);
           this.store.insert(r.messages);
         })
-        .catch((err: unknown) => this.events.onError?.(err instanceof Error ? err.message : String(err)))
+        .catch((err: unknown) => {
+          const message = err instanceof Error ? err.message : String(err);
+          // A window abandoned because the user seeked elsewhere is not a problem; it reloads if needed.
+          if (!message.includes(SUPERSEDED)) this.events.onError?.(message);
+        })
         .finally(() => {
           this.inFlight.delete(key);
           this.tick(this.playheadNs);

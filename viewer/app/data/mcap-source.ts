@@ -2,6 +2,7 @@
 // normal case: only the chunks a query needs are fetched) or, when the file has no usable index
 // (truncated by a crash, or written without a summary), streamed once into memory.
 import { McapIndexedReader, McapStreamReader, type DecompressHandlers, type McapTypes } from "@mcap/core";
+import { ChunkStore } from "./chunks.ts";
 import { decompressHandlers, loadZstd } from "./decompress.ts";
 import { HttpRangeReadable } from "./range-readable.ts";
 
@@ -17,6 +18,8 @@ export interface ReadArgs {
   startLogNs?: bigint;
   endLogNs?: bigint;
   reverse?: boolean;
+  /** Chunk runs fetched ahead of the one being read (default 2; 0 for lookups that stop early). */
+  readAhead?: number;
 }
 
 export interface McapSource {
@@ -32,6 +35,10 @@ export interface McapSource {
   readonly unreadable: ReadonlySet<number>;
   readMessages(args: ReadArgs): AsyncGenerator<RawMessage, void, void>;
   readonly readable: HttpRangeReadable | null;
+  /** Parsed chunks (indexed files): reads and cache size for stats. */
+  readonly chunks: ChunkStore | null;
+  /** Earliest message log time in the file (0 when empty). */
+  readonly firstLogNs: bigint;
 }
 
 /** Biggest file streamed into memory when it has no index. */
@@ -43,7 +50,7 @@ export async function openMcapSource(url: string, bytes: number, headers: Record
   let reader: McapIndexedReader | undefined;
   let indexProblem = "";
   try {
-    reader = await McapIndexedReader.Initialize({ readable, decompressHandlers: handlers, messageIndexCacheSizeBytes: 8 << 20 });
+    reader = await McapIndexedReader.Initialize({ readable, decompressHandlers: handlers });
     if (reader.chunkIndexes.length === 0 && (reader.statistics?.messageCount ?? 1n) > 0n && bytes > 4096) {
       indexProblem = "the file has no chunk index";
       reader = undefined;
@@ -70,6 +77,12 @@ async function indexedSource(url: string, reader: McapIndexedReader, readable: H
   }
   const counts = new Map<number, number>();
   for (const [id, n] of reader.statistics?.channelMessageCounts ?? []) counts.set(id, Number(n));
+  const chunks = new ChunkStore(url, reader.chunkIndexes, (o, n) => readable.readExact(o, n), handlers);
+  const idsOf = new Map<string, number[]>();
+  for (const c of reader.channelsById.values()) {
+    if (unreadable.has(c.id)) continue;
+    idsOf.set(c.topic, [...(idsOf.get(c.topic) ?? []), c.id]);
+  }
   return {
     url,
     mode: "indexed",
@@ -79,16 +92,15 @@ async function indexedSource(url: string, reader: McapIndexedReader, readable: H
     problems,
     unreadable,
     readable,
+    chunks,
+    firstLogNs: reader.chunkIndexes.reduce((a, c) => (c.messageStartTime < a ? c.messageStartTime : a), reader.chunkIndexes[0]?.messageStartTime ?? 0n),
     async *readMessages(args) {
-      let topics = args.topics;
-      if (unreadable.size > 0) {
-        const all = topics ?? [...new Set([...reader.channelsById.values()].map((c) => c.topic))];
-        topics = all.filter((t) => ![...reader.channelsById.values()].some((c) => c.topic === t && unreadable.has(c.id)));
-        if (topics.length === 0) return;
-      }
-      for await (const m of reader.readMessages({ topics, startTime: args.startLogNs, endTime: args.endLogNs, reverse: args.reverse, validateCrcs: false })) {
-        yield { channelId: m.channelId, logTime: m.logTime, data: m.data };
-      }
+      let channelIds: Set<number> | null = null;
+      if (args.channelIds) channelIds = new Set([...args.channelIds].filter((id) => !unreadable.has(id)));
+      else if (args.topics) channelIds = new Set(args.topics.flatMap((t) => idsOf.get(t) ?? []));
+      else if (unreadable.size > 0) channelIds = new Set([...idsOf.values()].flat());
+      if (channelIds && channelIds.size === 0) return;
+      yield* chunks.read({ channelIds, startLogNs: args.startLogNs, endLogNs: args.endLogNs, reverse: args.reverse, readAhead: args.readAhead });
     },
   };
 }
@@ -144,6 +156,8 @@ async function streamSource(url: string, bytes: number, headers: Record<string, 
     problems,
     unreadable,
     readable: null,
+    chunks: null,
+    firstLogNs: messages[0]?.logTime ?? 0n,
     async *readMessages(args) {
       const topicSet = args.topics ? new Set(args.topics) : null;
       const from = args.startLogNs === undefined ? 0 : lowerBound(args.startLogNs);

@@ -13,18 +13,25 @@ export interface OpenRequest {
   token: string | null;
 }
 
+/** The error a load or lookup answers with when a newer seek made it pointless. */
+export const SUPERSEDED = "superseded by a newer seek";
+
 export interface LoadRequest {
   kind: "load";
   topics: string[];
   /** Corrected-time window [fromNs, toNs). */
   fromNs: bigint;
   toNs: bigint;
+  /** The seek this load belongs to: abandoned (error reply) once a newer seek's lookup arrives. */
+  epoch?: number;
 }
 
 export interface LatestRequest {
   kind: "latest";
   topics: string[];
   tNs: bigint;
+  /** Seek number (increasing): older seeks' lookups and loads stop when a newer one arrives. */
+  epoch?: number;
 }
 
 export interface AllRequest {
@@ -35,6 +42,8 @@ export interface AllRequest {
 /** Decode every message of the episode without posting it back (throughput measurement). */
 export interface DecodeAllRequest {
   kind: "decodeAll";
+  /** Only these topics (what the panels show); every topic when absent. */
+  topics?: string[];
 }
 
 export interface StatsRequest {
@@ -83,6 +92,8 @@ export interface StatsReply {
   bytesFetched: number;
   cacheHits: number;
   cacheBytes: number;
+  /** Chunks fetched and parsed (indexed files). */
+  chunksRead?: number;
 }
 
 export interface ErrorReply {

@@ -59,6 +59,22 @@ export class HttpRangeReadable implements IReadable {
     return out;
   }
 
+  /** One Range request for exactly these bytes, not cached here (chunks are cached parsed, by the caller). */
+  async readExact(offset: number, size: number): Promise<Uint8Array> {
+    if (offset < 0 || size <= 0 || offset + size > this.fileSize) {
+      throw new Error(`${this.url}: read of ${size} bytes at ${offset} is outside the file (${this.fileSize} bytes)`);
+    }
+    this.stats.rangeRequests++;
+    const end = offset + size;
+    const res = await fetch(this.url, { headers: { ...this.headers, Range: `bytes=${offset}-${end - 1}` } });
+    if (res.status !== 206 && res.status !== 200) throw new Error(`${this.url}: HTTP ${res.status} for bytes ${offset}-${end - 1}`);
+    const body = new Uint8Array(await res.arrayBuffer());
+    const data = res.status === 200 ? body.subarray(offset, end) : body;
+    if (data.byteLength !== size) throw new Error(`${this.url}: expected ${size} bytes at ${offset}, got ${data.byteLength}`);
+    this.stats.bytesFetched += size;
+    return data;
+  }
+
   private touch(i: number): Uint8Array {
     const b = this.blocks.get(i);
     if (b === undefined) throw new Error(`${this.url}: block ${i} evicted while in use`);

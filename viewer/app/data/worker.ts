@@ -5,7 +5,7 @@ import type { AlignmentFileJson } from "../../../recorder/aligned/api.ts";
 import type { DecodedMessage } from "../panels/contract.ts";
 import { channelDecoder, type Decode } from "./decoders.ts";
 import { openMcapSource, type McapSource, type RawMessage } from "./mcap-source.ts";
-import type { OpenRequest, TopicInfo, WorkerEnvelope, WorkerReply, WorkerReplyEnvelope } from "./protocol.ts";
+import { SUPERSEDED, type OpenRequest, type TopicInfo, type WorkerEnvelope, type WorkerReply, type WorkerReplyEnvelope } from "./protocol.ts";
 import { timeMaps, type TimeMaps, type TopicTimeMap } from "./time-map.ts";
 
 interface WorkerScope {
@@ -34,6 +34,8 @@ interface Episode {
   topics: TopicInfo[];
   alignment: AlignmentFileJson;
   maps: TimeMaps;
+  /** Earliest log time of any message (where a backward search can stop). */
+  firstLogNs: bigint;
 }
 
 let episode: Episode | null = null;
@@ -58,7 +60,10 @@ async function open(req: OpenRequest): Promise<WorkerReply> {
     }
     return states;
   });
-  episode = { sources, channels, topics: [...topics.values()].sort((a, b) => a.topic.localeCompare(b.topic)), alignment: req.alignment, maps };
+  const firstLogNs = sources.reduce((a, s) => (s.firstLogNs < a ? s.firstLogNs : a), 2n ** 63n);
+  episode = { sources, channels, topics: [...topics.values()].sort((a, b) => a.topic.localeCompare(b.topic)), alignment: req.alignment, maps, firstLogNs };
+  lateness.clear();
+  await sampleLateness(episode);
   return { kind: "opened", topics: episode.topics, problems: [...sources.flatMap((s) => s.problems), ...maps.problems], modes: sources.map((s) => s.mode) };
 }
 
@@ -114,7 +119,7 @@ function decodableTopics(ep: Episode, topics: readonly string[]): string[] {
   });
 }
 
-async function load(topics: string[], fromNs: bigint, toNs: bigint): Promise<{ messages: DecodedMessage[]; errors: Map<string, string> }> {
+async function load(topics: string[], fromNs: bigint, toNs: bigint, epoch?: number): Promise<{ messages: DecodedMessage[]; errors: Map<string, string> }> {
   const ep = need();
   const want = decodableTopics(ep, topics);
   const ctx: DecodeContext = { errors: new Map() };
@@ -123,6 +128,7 @@ async function load(topics: string[], fromNs: bigint, toNs: bigint): Promise<{ m
   await Promise.all(
     ep.sources.map(async (src, fi) => {
       for await (const raw of src.readMessages({ topics: want, startLogNs: fromNs - EARLY_NS, endLogNs: toNs + LATE_NS })) {
+        if (superseded(epoch)) throw new Error(SUPERSEDED);
         const d = decodeOne(ep, fi, raw, ctx);
         if (d && d.tNs >= fromNs && d.tNs < toNs) messages.push(toDecoded(d, raw.logTime));
       }
@@ -132,56 +138,122 @@ async function load(topics: string[], fromNs: bigint, toNs: bigint): Promise<{ m
   return { messages, errors: ctx.errors };
 }
 
-async function latest(topics: string[], tNs: bigint): Promise<{ messages: DecodedMessage[]; errors: Map<string, string> }> {
+/**
+ * How late (log time minus corrected time) a topic's messages arrive, learned from every message
+ * decoded (sampled chunks at open, then each query): a latest-before lookup must look this far
+ * past the target in log time, and no further. Unknown topics use LATE_NS.
+ */
+const lateness = new Map<string, bigint>();
+
+function noteLateness(topic: string, logNs: bigint, tNs: bigint): void {
+  const late = logNs - tNs;
+  if (late > (lateness.get(topic) ?? -1n)) lateness.set(topic, late < 0n ? 0n : late);
+}
+
+function lookAhead(topic: string): bigint {
+  const l = lateness.get(topic);
+  // Twice the worst seen plus 20 ms: a little later than ever observed is still found.
+  return l === undefined ? LATE_NS : l * 2n + 20_000_000n;
+}
+
+/** Learns each topic's lateness from a few chunks spread over the file (small reads, done once at open). */
+async function sampleLateness(ep: Episode): Promise<void> {
+  await Promise.all(
+    ep.sources.map(async (src, fi) => {
+      if (!src.chunks) return;
+      const runs = src.chunks.clusters({ channelIds: null });
+      const picks = [...new Set([0.25, 0.5, 0.75].map((f) => Math.floor(f * runs.length)))].filter((i) => i < runs.length);
+      await Promise.all(
+        picks.map(async (i) => {
+          for (const ci of runs[i]!) {
+            for (const raw of (await src.chunks!.load(ci)).messages) {
+              const state = ep.channels[fi]!.get(raw.channelId);
+              if (!state) continue;
+              try {
+                noteLateness(state.topic, raw.logTime, state.timeMap(raw.data, raw.logTime));
+              } catch {
+                // a message whose stamp cannot be read: the decode of that topic reports it
+              }
+            }
+          }
+        }),
+      );
+    }),
+  );
+}
+
+/** Seeks cancel what an older seek started: every request carries the epoch it belongs to. */
+let currentEpoch = 0;
+
+function superseded(epoch: number | undefined): boolean {
+  return epoch !== undefined && epoch < currentEpoch;
+}
+
+/**
+ * The last message at or before tNs of each topic: per topic, log-time windows ending at
+ * tNs + its lateness, searched backwards and doubled until a message is found or the file's
+ * start is passed. Only chunks holding the topic are read (chunk indexes), cached parsed.
+ */
+async function latest(topics: string[], tNs: bigint, epoch: number | undefined): Promise<{ messages: DecodedMessage[]; errors: Map<string, string> }> {
   const ep = need();
   const ctx: DecodeContext = { errors: new Map() };
   const best = new Map<string, DecodedMessage>();
-  const scan = async (want: string[], startLogNs: bigint | undefined): Promise<void> => {
-    await Promise.all(
-      ep.sources.map(async (src, fi) => {
-        const missing = new Set(want);
-        for await (const raw of src.readMessages({ topics: want, startLogNs, endLogNs: tNs + LATE_NS, reverse: true })) {
-          const state = ep.channels[fi]!.get(raw.channelId);
-          if (!state || !missing.has(state.topic)) continue;
-          // Cheap time check before decoding: only the stamp is read.
-          let t: bigint;
-          try {
-            t = state.timeMap(raw.data, raw.logTime);
-          } catch {
-            continue;
-          }
-          if (t > tNs) continue;
-          const prev = best.get(state.topic);
-          if (prev && prev.tNs >= t) {
-            missing.delete(state.topic);
-          } else {
-            const d = decodeOne(ep, fi, raw, ctx);
-            if (d) {
-              best.set(state.topic, toDecoded(d, raw.logTime));
-              missing.delete(state.topic);
+  const one = async (topic: string): Promise<void> => {
+    const endLogNs = tNs + lookAhead(topic);
+    let span = LATEST_WINDOW_NS;
+    let searchedFrom = endLogNs + 1n;
+    for (;;) {
+      if (superseded(epoch)) return;
+      const startLogNs = endLogNs - span;
+      let found: { fi: number; raw: RawMessage; t: bigint } | null = null;
+      await Promise.all(
+        ep.sources.map(async (src, fi) => {
+          for await (const raw of src.readMessages({ topics: [topic], startLogNs, endLogNs: searchedFrom - 1n, reverse: true, readAhead: 0 })) {
+            const state = ep.channels[fi]!.get(raw.channelId);
+            if (!state) continue;
+            let t: bigint;
+            try {
+              t = state.timeMap(raw.data, raw.logTime);
+            } catch {
+              continue;
             }
+            noteLateness(topic, raw.logTime, t);
+            if (t > tNs) continue;
+            if (!found || t > found.t) found = { fi, raw, t };
+            // A message is never taken after it is logged: one logged before the best time cannot beat it.
+            if (raw.logTime < found.t) break;
           }
-          if (missing.size === 0) break;
-        }
-      }),
-    );
+        }),
+      );
+      const f = found as { fi: number; raw: RawMessage; t: bigint } | null;
+      if (f) {
+        const d = decodeOne(ep, f.fi, f.raw, ctx);
+        if (d) best.set(topic, toDecoded(d, f.raw.logTime));
+        return;
+      }
+      if (startLogNs <= ep.firstLogNs) return;
+      searchedFrom = startLogNs;
+      span *= 4n;
+    }
   };
-  const want = decodableTopics(ep, topics);
-  await scan(want, tNs - LATEST_WINDOW_NS);
-  const rest = want.filter((t) => !best.has(t));
-  if (rest.length > 0) await scan(rest, undefined);
+  await Promise.all(decodableTopics(ep, topics).map(one));
   return { messages: [...best.values()], errors: ctx.errors };
 }
 
-async function decodeAll(): Promise<WorkerReply> {
+/**
+ * Decodes every message of the given topics (all when none are given) over the whole episode
+ * without posting them back: the throughput measurement. Bytes count the messages decoded.
+ */
+async function decodeAll(topics: string[] | undefined): Promise<WorkerReply> {
   const ep = need();
   const started = performance.now();
   const ctx: DecodeContext = { errors: new Map() };
   let messages = 0;
   let bytes = 0;
+  const want = topics ? decodableTopics(ep, topics) : undefined;
   await Promise.all(
     ep.sources.map(async (src, fi) => {
-      for await (const raw of src.readMessages({})) {
+      for await (const raw of src.readMessages({ topics: want })) {
         const d = decodeOne(ep, fi, raw, ctx);
         if (d) {
           messages++;
@@ -213,10 +285,11 @@ scope.addEventListener("message", (ev) => {
           reply(req.id, await open(req));
           break;
         case "load":
-          messagesReply(req.id, await load(req.topics, req.fromNs, req.toNs));
+          messagesReply(req.id, await load(req.topics, req.fromNs, req.toNs, req.epoch));
           break;
         case "latest":
-          messagesReply(req.id, await latest(req.topics, req.tNs));
+          if (req.epoch !== undefined && req.epoch > currentEpoch) currentEpoch = req.epoch;
+          messagesReply(req.id, await latest(req.topics, req.tNs, req.epoch));
           break;
         case "all": {
           const r = await load(req.topics, -(2n ** 62n), 2n ** 62n);
@@ -224,7 +297,7 @@ scope.addEventListener("message", (ev) => {
           break;
         }
         case "decodeAll":
-          reply(req.id, await decodeAll());
+          reply(req.id, await decodeAll(req.topics));
           break;
         case "stats": {
           const ep = need();
@@ -234,7 +307,8 @@ scope.addEventListener("message", (ev) => {
             rangeRequests: rs.reduce((a, r) => a + r.stats.rangeRequests, 0),
             bytesFetched: rs.reduce((a, r) => a + r.stats.bytesFetched, 0),
             cacheHits: rs.reduce((a, r) => a + r.stats.cacheHits, 0),
-            cacheBytes: rs.reduce((a, r) => a + r.cachedBytes, 0),
+            cacheBytes: rs.reduce((a, r) => a + r.cachedBytes, 0) + ep.sources.reduce((a, s) => a + (s.chunks?.cachedBytes ?? 0), 0),
+            chunksRead: ep.sources.reduce((a, s) => a + (s.chunks?.chunksRead ?? 0), 0),
           });
           break;
         }

@@ -439,7 +439,8 @@ export async function mountEpisodePage(root: HTMLElement, id: string): Promise<(
       await lastSeek;
       return performance.now() - started;
     },
-    decodeAll: () => client.request({ kind: "decodeAll" }, "decodedAll"),
+    // Every topic, or (argument true) only what the panels show, over the whole episode.
+    decodeAll: (visibleOnly?: unknown) => client.request({ kind: "decodeAll", topics: visibleOnly === true ? visibleTopics() : undefined }, "decodedAll"),
     stats: () => client.request({ kind: "stats" }, "stats"),
     playhead: () => Number(playback.tNs - startNs) / 1e9,
     labels: () => editor.content,
