@@ -24,6 +24,8 @@ export interface FakeRosCommand {
   node(name: string): FakeNode;
   /** A Trigger service of the recorder, called through an rclnodejs client of `from`. */
   trigger(from: FakeNode, service: string): Promise<{ success: boolean; message: string }>;
+  /** The same for a call that may end the command (the last stop): "ended" if it exits before replying. */
+  triggerLast(from: FakeNode, service: string): Promise<{ success: boolean; message: string } | "ended">;
   restore(): void;
 }
 
@@ -59,6 +61,13 @@ export function startOnFakeRos(command: Command, args: (dir: string) => string[]
       const client = from.createClient("std_srvs/srv/Trigger", service);
       if (!(await race(client.waitForService(10_000)))) throw new Error(`service ${service} not available`);
       return (await race(client.sendRequestAsync({}, { timeout: 30_000 }))) as { success: boolean; message: string };
+    },
+    async triggerLast(from, service) {
+      const client = from.createClient("std_srvs/srv/Trigger", service);
+      if (!(await race(client.waitForService(10_000)))) throw new Error(`service ${service} not available`);
+      const reply = client.sendRequestAsync({}, { timeout: 30_000 }) as Promise<{ success: boolean; message: string }>;
+      reply.catch(() => {}); // the runtime may shut down before it answers
+      return Promise.race([reply, done.then(() => "ended" as const)]);
     },
     restore() {
       for (const key of ENV_KEYS) {
