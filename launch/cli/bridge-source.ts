@@ -108,6 +108,12 @@ export class BridgeGapMarker {
     }
   }
 
+  /** An episode opened: if the connection is down right now, it starts inside a gap — say so. */
+  episodeStarted(): void {
+    if (this.lastDrop === undefined) return;
+    this.log("WARNING", `episode started while the bridge connection is down (lost ${(Number(this.clock.now() - this.lastDrop.atNs) / 1e9).toFixed(2)} s ago: ${this.lastDrop.reason}); reconnecting`);
+  }
+
   private log(level: "INFO" | "WARNING", message: string): void {
     const episode = this.controller.currentEpisode;
     if (episode === undefined) return;

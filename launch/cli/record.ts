@@ -267,6 +267,7 @@ export const recordCommand: Command = {
     recorder.onMessage = () => controller.tick();
     if (source === "bridge" && values.url !== undefined) {
       const gaps = new BridgeGapMarker(controller, recorder);
+      controller.on((e) => e.kind === "episode_started" && gaps.episodeStarted());
       const wanted = selection.topics ? new Set(selection.topics.map((t) => t.topic)) : undefined;
       try {
         bridge = await startBridgeSource({

@@ -27,6 +27,31 @@ async function readFile(path: string): Promise<{ logs: string[]; gaps: Map<strin
   });
 }
 
+function openWriter(libraryDir: string, id: string, startNs: bigint, maxFileDurationS?: number): Promise<EpisodeWriter> {
+  return EpisodeWriter.open({
+    libraryDir,
+    facts: {
+      id,
+      task: "t",
+      operator: "o",
+      source: "bridge",
+      rigProfile: "small",
+      robot: undefined,
+      build: { version: "test", commit: undefined },
+      startNs,
+      endNs: undefined,
+      outcome: "in_progress",
+      flags: [],
+      index: 1,
+      planned: undefined,
+    },
+    compression: "none",
+    flushIntervalMs: 60_000,
+    // a file spanning maxFileDurationS is split (the first test writes 2 s apart)
+    ...(maxFileDurationS === undefined ? {} : { maxFileDurationS }),
+  });
+}
+
 describe("bridge gap marking and file splits", () => {
   it("writes a gap that coincides with a split into the new file, and drops one at the episode's close", async () => {
     const { dir, cleanup } = tempDir("teledemo-gap-split-");
@@ -38,28 +63,7 @@ describe("bridge gap marking and file splits", () => {
         offeredQos: [{ history: "keep_last", depth: 10, reliability: "reliable", durability: "volatile" }],
       };
       const startNs = 1_700_000_000_000_000_000n;
-      const writer = await EpisodeWriter.open({
-        libraryDir: dir,
-        facts: {
-          id: "gap-split",
-          task: "t",
-          operator: "o",
-          source: "bridge",
-          rigProfile: "small",
-          robot: undefined,
-          build: { version: "test", commit: undefined },
-          startNs,
-          endNs: undefined,
-          outcome: "in_progress",
-          flags: [],
-          index: 1,
-          planned: 1,
-        },
-        compression: "none",
-        flushIntervalMs: 60_000,
-        // a message 2 s after the file's first one starts a new file
-        maxFileDurationS: 1,
-      });
+      const writer = await openWriter(dir, "gap-split", startNs, 1);
       let nowNs = startNs;
       const marker = new BridgeGapMarker({ currentEpisode: writer }, { now: () => nowNs });
       const cdrString = (text: string) => {
@@ -122,6 +126,39 @@ describe("bridge gap marking and file splits", () => {
       // The ROS messages are all there, one per file.
       expect(files.map((f) => f.rosMessages)).toEqual([1, 1, 1]);
       expect(files.flatMap((f) => f.logs).some((l) => l.includes("fourth drop"))).toBe(false);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it("marks an episode that starts while the connection is down", async () => {
+    const { dir, cleanup } = tempDir("teledemo-gap-next-");
+    try {
+      let nowNs = 1_700_000_000_000_000_000n;
+      const first = await openWriter(dir, "first", nowNs);
+      const target: { currentEpisode: EpisodeWriter | undefined } = { currentEpisode: first };
+      const marker = new BridgeGapMarker(target, { now: () => nowNs });
+      nowNs += 1_000_000_000n;
+      marker.event({ kind: "disconnected", url: URL, reason: "cable", atNs: nowNs });
+      target.currentEpisode = undefined;
+      const a = await first.close(nowNs);
+      nowNs += 500_000_000n;
+      const second = await openWriter(dir, "second", nowNs);
+      target.currentEpisode = second;
+      marker.episodeStarted();
+      nowNs += 2_000_000_000n;
+      marker.event({ kind: "reconnected", url: URL, atNs: nowNs, gapNs: 2_500_000_000n, attempts: 4 });
+      const b = await second.close(nowNs);
+      expect(a.sidecar.flags).toEqual([BRIDGE_GAP_FLAG]);
+      expect(b.sidecar.flags).toEqual([BRIDGE_GAP_FLAG]);
+      const fa = await readFile(a.path);
+      const fb = await readFile(b.path);
+      expect(fa.logs).toEqual([expect.stringMatching(/lost: cable/)]);
+      expect(fb.logs).toEqual([expect.stringMatching(/episode started while the bridge connection is down \(lost 0\.50 s ago: cable\)/), expect.stringMatching(/after 2\.50 s \(4 attempts\)/)]);
+      // The gap record spans the whole outage, from before this episode's start.
+      const gap = fb.gaps.get(`${BRIDGE_GAP_METADATA}.1`);
+      expect(gap?.get("duration_s")).toBe("2.500");
+      expect(gap?.get("reason")).toBe("cable");
     } finally {
       cleanup();
     }
