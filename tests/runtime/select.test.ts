@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { loadRclnodejs, rclnodejsSpecifier } from "../../nodes/runtime/rclnodejs/load.ts";
 import { createRuntime, parseRuntimeChoice } from "../../nodes/runtime/select.ts";
 import { createFakeRclnodejs } from "./fake-rclnodejs/index.ts";
 import { createJsonCodec } from "./support/json-codec.ts";
@@ -57,5 +58,15 @@ describe("runtime selection", () => {
     const runtime = await createRuntime({ runtime: "local", codec: createJsonCodec(), log: () => {}, env: SOURCED });
     expect(runtime.kind).toBe("local");
     await runtime.shutdown();
+  });
+
+  it("TELEDEMO_RCLNODEJS names the module to load instead of rclnodejs (a path becomes a file URL)", async () => {
+    expect(rclnodejsSpecifier({})).toBe("rclnodejs");
+    expect(rclnodejsSpecifier({ TELEDEMO_RCLNODEJS: " " })).toBe("rclnodejs");
+    expect(rclnodejsSpecifier({ TELEDEMO_RCLNODEJS: "/opt/rclnodejs" })).toBe("file:///opt/rclnodejs");
+    expect(rclnodejsSpecifier({ TELEDEMO_RCLNODEJS: "my-rclnodejs" })).toBe("my-rclnodejs");
+    // A module that is not rclnodejs is refused by name, not used.
+    await expect(loadRclnodejs("node:path")).rejects.toThrow(/the module 'node:path' does not look like rclnodejs: it lacks init, shutdown/);
+    await expect(loadRclnodejs(rclnodejsSpecifier({ TELEDEMO_RCLNODEJS: "/nonexistent/rclnodejs/index.js" }))).rejects.toThrow(/Cannot find module/);
   });
 });
