@@ -16,6 +16,7 @@ import { composeTransforms, makeTransform, type RigidTransform } from "../../../
 import { dynamicTransforms } from "../../../nodes/sim/world/tf-tree.ts";
 import { ARM_DOF, armOffset, gripperIndex, gripperJointName, SIDES } from "../../../nodes/sim/world/robot.ts";
 import { turbo } from "../../../viewer/app/panels/util/colormap.ts";
+import { formatTactileTotal, tactileTotal } from "../../../viewer/app/panels/util/tactile-values.ts";
 import { DEFAULT_CONTACT_THRESHOLD } from "../../../viewer/app/panels/scene3d.ts";
 import type { DecodedMessage } from "../../../viewer/app/panels/contract.ts";
 import type { EpisodeDetail } from "../../../viewer/shared/http-api.ts";
@@ -325,6 +326,48 @@ describe("viewer panels on a recorded simulated episode", () => {
     expectPoses(r.poses, edges, ["left_link1", "left_link4", "left_link7", "left_flange", "right_link2", "right_link7", "right_flange", "left_gripper_left_pad", "left_gripper_right_pad", "right_gripper_right_pad"]);
     await page.locator(`section[data-set="urdf"][data-panel="3d"]`).screenshot({ path: join(HERE, "../../../tmp/screenshots/panels-3d-urdf.png") });
     await page.locator(`section[data-set="urdf"][data-panel="plot:joints:left"]`).screenshot({ path: join(HERE, "../../../tmp/screenshots/panels-plot-joints-left.png") });
+  });
+
+  it("keeps a plot's room for its charts: a legend of many series stays on two lines until expanded (remembered)", async () => {
+    const sel = `section[data-set="main"][data-panel="plot:joints"]`;
+    const series = await page.locator(`${sel} input[data-series]`).count();
+    expect(series).toBeGreaterThanOrEqual(28); // 14+ joints × position and velocity
+    const measure = () =>
+      page.evaluate((s) => {
+        const root = document.querySelector(s)!;
+        const legend = root.querySelector("input[data-series]")!.closest("label")!.parentElement!;
+        const charts = Array.from(root.querySelectorAll<HTMLCanvasElement>("canvas[data-chart]")).reduce((a, c) => a + c.getBoundingClientRect().height, 0);
+        return { legend: legend.getBoundingClientRect().height, charts };
+      }, sel);
+    const collapsed = await measure();
+    expect(collapsed.legend).toBeLessThanOrEqual(34);
+    expect(collapsed.charts).toBeGreaterThan(4 * collapsed.legend);
+    await page.locator(`${sel} button[data-legend-toggle]`).click();
+    const expanded = await measure();
+    expect(expanded.legend).toBeGreaterThan(collapsed.legend);
+    const settings = await page.evaluate(() => JSON.stringify((window as unknown as { harness: { settings: unknown } }).harness.settings));
+    expect(settings).toContain('"plot:joints":{"legendExpanded":true}');
+    await page.locator(`${sel} button[data-legend-toggle]`).click();
+    await page.locator(sel).screenshot({ path: join(HERE, "../../../tmp/screenshots/panels-plot-joints.png") });
+  });
+
+  it("never shows a tactile total of \"Σ -0\" for noise around zero", async () => {
+    expect([-0.3, -0, 0, 0.4, 12.4, -7.6, -0.5].map(formatTactileTotal)).toEqual(["0", "0", "0", "0", "12", "-8", "0"]);
+    // in the page: at the pad message whose total is nearest zero from below (noise after bias removal)
+    let pick: { tNs: bigint; topic: string; total: number } | undefined;
+    for (const [topic, list] of Object.entries(data.messages)) {
+      if (!topic.startsWith("/tactile/")) continue;
+      for (const m of list) {
+        const total = tactileTotal(m.value);
+        if (total < 0 && (!pick || total > pick.total)) pick = { tNs: m.tNs, topic, total };
+      }
+    }
+    if (!pick) return; // this episode's pads never read below zero: the formatter check above stands
+    await page.evaluate((t) => (window as unknown as { harness: { render(t: bigint): void } }).harness.render(BigInt(t)), String(pick.tNs));
+    const caption = await page.locator(`section[data-set="main"][data-panel="tactile"] canvas[data-topic="${pick.topic}"]`).evaluate((c) => c.previousElementSibling?.textContent ?? "");
+    expect(caption.endsWith(`Σ ${formatTactileTotal(pick.total)}`)).toBe(true);
+    expect(caption).not.toMatch(/Σ -0$/);
+    await page.evaluate((t) => (window as unknown as { harness: { render(t: bigint): void } }).harness.render(BigInt(t)), String(tContact));
   });
 
   it("shows the annotator agreement table", async () => {

@@ -109,6 +109,7 @@ export class PlotPanel implements Panel {
   private readonly settings: PanelSettings;
   private readonly charts: ChartView[] = [];
   private readonly legend: HTMLElement;
+  private readonly legendToggle: HTMLButtonElement;
   private hidden: Set<string>;
   private lastT: bigint | null = null;
   private readonly unsubscribe: () => void;
@@ -127,8 +128,19 @@ export class PlotPanel implements Panel {
     this.hidden = new Set((arr(this.settings.get()["hidden"]) ?? []).filter((x): x is string => typeof x === "string"));
     this.origin = BigInt(ctx.episode.startNs || "0");
     this.element = panelRoot();
-    this.legend = el("div", { display: "flex", flexWrap: "wrap", gap: "2px 10px", padding: "2px 6px", fontSize: "11px", flex: "0 0 auto" });
-    this.element.append(this.legend);
+    // The legend is capped at two lines (scrolling) so a panel with many series (14 joints ×
+    // position and velocity) keeps its room for the charts; "all ▾" expands it, remembered.
+    this.legend = el("div", { display: "flex", flexWrap: "wrap", alignItems: "center", gap: "1px 8px", padding: "1px 6px", fontSize: "11px", lineHeight: "15px", flex: "0 0 auto", overflowY: "auto" });
+    this.legendToggle = el("button", { position: "absolute", right: "4px", top: "1px", fontSize: "10px", padding: "0 4px", lineHeight: "14px", zIndex: "1" });
+    this.legendToggle.type = "button";
+    this.legendToggle.dataset["legendToggle"] = "";
+    this.legendToggle.addEventListener("click", () => {
+      this.settings.set("legendExpanded", !this.settings.bool("legendExpanded", false));
+      this.applyLegendSize();
+    });
+    const legendWrap = el("div", { position: "relative", flex: "0 0 auto", display: "flex", flexDirection: "column", minHeight: "0" });
+    legendWrap.append(this.legend, this.legendToggle);
+    this.element.append(legendWrap);
     for (const spec of specs) {
       const canvas = el("canvas", { flex: "1 1 0", minHeight: "40px", width: "100%", display: "block", cursor: "crosshair" });
       canvas.dataset["chart"] = spec.title;
@@ -142,10 +154,26 @@ export class PlotPanel implements Panel {
     this.unsubscribe = ctx.data.onData(() => this.redraw());
   }
 
+  private applyLegendSize(): void {
+    const expanded = this.settings.bool("legendExpanded", false);
+    this.legend.style.maxHeight = expanded ? "45%" : "32px";
+    this.legend.style.paddingRight = "44px"; // room for the toggle
+    this.legendToggle.textContent = expanded ? "less ▴" : "all ▾";
+    this.legendToggle.title = expanded ? "show the legend on two lines" : "show the whole legend";
+    // only worth a button when the items do not fit on two lines
+    requestAnimationFrame(() => {
+      this.legendToggle.hidden = !expanded && this.legend.scrollHeight <= this.legend.clientHeight + 1;
+    });
+  }
+
   private buildLegend(): void {
     this.legend.replaceChildren();
     const seen = new Set<string>();
+    // Charts whose series share labels (position/velocity of the same joints) get a heading
+    // per chart in the legend instead of a "(chart)" suffix on every item.
+    const multi = this.charts.length > 1 && new Set(this.charts.flatMap((x) => x.spec.series.map((y) => y.label))).size < this.charts.reduce((n, x) => n + x.spec.series.length, 0);
     for (const c of this.charts) {
+      if (multi) this.legend.append(el("span", { fontWeight: "600", opacity: "0.75" }, `${c.spec.title}:`));
       c.spec.series.forEach((s, i) => {
         if (seen.has(s.key)) return;
         seen.add(s.key);
@@ -161,11 +189,13 @@ export class PlotPanel implements Panel {
           this.redraw();
         });
         const swatch = el("span", { display: "inline-block", width: "10px", height: "3px", background: seriesColor(i) });
-        const multi = this.charts.length > 1 && new Set(this.charts.flatMap((x) => x.spec.series.map((y) => y.label))).size < this.charts.reduce((n, x) => n + x.spec.series.length, 0);
-        item.append(box, swatch, document.createTextNode(multi ? `${s.label} (${c.spec.title})` : s.label));
+        item.title = `${s.label} (${c.spec.title})`;
+        box.style.margin = "0";
+        item.append(box, swatch, document.createTextNode(s.label));
         this.legend.append(item);
       });
     }
+    this.applyLegendSize();
   }
 
   private timeAt(view: ChartView, clientX: number): bigint {

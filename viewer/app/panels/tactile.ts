@@ -5,7 +5,7 @@ import type { DecodedMessage, Panel, PanelContext, PanelFactory } from "./contra
 import { turbo } from "./util/colormap.ts";
 import { el, panelRoot, toggle, toolbar } from "./util/dom.ts";
 import { PanelSettings } from "./util/settings.ts";
-import { tactileGrid, tactileTotal, type TactileGrid } from "./util/tactile-values.ts";
+import { formatTactileTotal, tactileGrid, tactileTotal, type TactileGrid } from "./util/tactile-values.ts";
 import { shortName, topicsOf } from "./util/topics.ts";
 
 /** Cell size in canvas pixels. */
@@ -160,7 +160,7 @@ export class TactilePanel implements Panel {
     }
     if (g0.shearX && g0.shearY && this.settings.bool("shear", true)) this.drawShear(ctx, g0, g0.shearX, g0.shearY);
     const total = p.last ? tactileTotal(p.last.value) : 0;
-    p.caption.textContent = `${shortName(p.topic)} · Σ ${total.toFixed(0)}`;
+    p.caption.textContent = `${shortName(p.topic)} · Σ ${formatTactileTotal(total)}`;
   }
 
   /** Arrows from each cell centre along (shear_x, shear_y): +x along a row (c), +y along a column (r). */

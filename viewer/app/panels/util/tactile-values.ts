@@ -34,3 +34,10 @@ export function tactileTotal(value: Obj): number {
   for (let i = 0; i < p.length; i++) s += p[i]!;
   return s;
 }
+
+/** A pad total for display, whole kPa·taxel; noise that rounds to zero reads "0", never "-0". */
+export function formatTactileTotal(total: number): string {
+  if (!Number.isFinite(total)) return "—";
+  const r = Math.round(total);
+  return r === 0 ? "0" : String(r);
+}
