@@ -73,10 +73,12 @@ export interface ChunkQuery {
   endLogNs?: bigint;
   reverse?: boolean;
   readAhead?: number;
+  /** Polled between chunk runs: true stops the read (and its read-ahead) early. */
+  cancelled?: () => boolean;
 }
 
 /** Chunks read ahead of the one being yielded (keeps the network busy while decoding). */
-const READ_AHEAD = 2;
+const READ_AHEAD = 4;
 
 export class ChunkStore {
   private readonly lru = new Map<bigint, ParsedChunk>(); // insertion order = LRU order
@@ -158,6 +160,7 @@ export class ChunkStore {
     const loadRun = (run: McapTypes.ChunkIndex[]): Promise<ParsedChunk[]> => Promise.all(run.map((ci) => this.load(ci)));
     const ahead: Array<Promise<ParsedChunk[]>> = [];
     for (let i = 0; i < runs.length; i++) {
+      if (q.cancelled?.()) return;
       while (ahead.length <= (q.readAhead ?? READ_AHEAD) && i + ahead.length < runs.length) {
         const next = loadRun(runs[i + ahead.length]!);
         next.catch(() => undefined); // a read-ahead the caller never reaches (it stopped early) must not be an unhandled rejection

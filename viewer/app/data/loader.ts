@@ -15,6 +15,8 @@ const HEAVY_BEHIND = 1;
 const HEAVY_AHEAD = 2;
 /** Parallel window requests (the worker decodes one at a time anyway; two keep the pipe full). */
 const MAX_IN_FLIGHT = 2;
+/** How long the playhead rests after a seek before the windows around it load. */
+const SETTLE_MS = 250;
 
 export interface LoaderEvents {
   /** A seek's latest-before lookup arrived (the frame at the target can be drawn completely). */
@@ -77,7 +79,9 @@ export class Loader {
       this.store.insert(r.messages);
       if (gen === this.generation) this.events.onSeekData?.(tNs, r.messages);
     }
-    if (gen === this.generation) this.tick(tNs);
+    // The windows around the target (plot history, frames ahead) load once the playhead rests:
+    // while the user scrubs, each seek's lookup has the network and the worker to itself.
+    if (gen === this.generation) setTimeout(() => gen === this.generation && this.tick(tNs), SETTLE_MS);
   }
 
   /** Called every frame with the playhead: keeps the windows around it loaded. */

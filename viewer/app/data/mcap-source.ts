@@ -18,8 +18,10 @@ export interface ReadArgs {
   startLogNs?: bigint;
   endLogNs?: bigint;
   reverse?: boolean;
-  /** Chunk runs fetched ahead of the one being read (default 2; 0 for lookups that stop early). */
+  /** Chunk runs fetched ahead of the one being read (default 4; fewer for lookups that stop early). */
   readAhead?: number;
+  /** Polled between chunks: true ends the read early (a superseded seek). */
+  cancelled?: () => boolean;
 }
 
 export interface McapSource {
@@ -100,7 +102,7 @@ async function indexedSource(url: string, reader: McapIndexedReader, readable: H
       else if (args.topics) channelIds = new Set(args.topics.flatMap((t) => idsOf.get(t) ?? []));
       else if (unreadable.size > 0) channelIds = new Set([...idsOf.values()].flat());
       if (channelIds && channelIds.size === 0) return;
-      yield* chunks.read({ channelIds, startLogNs: args.startLogNs, endLogNs: args.endLogNs, reverse: args.reverse, readAhead: args.readAhead });
+      yield* chunks.read({ channelIds, startLogNs: args.startLogNs, endLogNs: args.endLogNs, reverse: args.reverse, readAhead: args.readAhead, cancelled: args.cancelled });
     },
   };
 }

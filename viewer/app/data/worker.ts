@@ -127,13 +127,15 @@ async function load(topics: string[], fromNs: bigint, toNs: bigint, epoch?: numb
   if (want.length === 0) return { messages, errors: ctx.errors };
   await Promise.all(
     ep.sources.map(async (src, fi) => {
-      for await (const raw of src.readMessages({ topics: want, startLogNs: fromNs - EARLY_NS, endLogNs: toNs + LATE_NS })) {
+      for await (const raw of src.readMessages({ topics: want, startLogNs: fromNs - EARLY_NS, endLogNs: toNs + LATE_NS, cancelled: () => superseded(epoch) })) {
         if (superseded(epoch)) throw new Error(SUPERSEDED);
         const d = decodeOne(ep, fi, raw, ctx);
         if (d && d.tNs >= fromNs && d.tNs < toNs) messages.push(toDecoded(d, raw.logTime));
       }
     }),
   );
+  // A read cut short by a newer seek is incomplete: never hand it out as the window.
+  if (superseded(epoch)) throw new Error(SUPERSEDED);
   messages.sort((a, b) => (a.tNs < b.tNs ? -1 : a.tNs > b.tNs ? 1 : 0));
   return { messages, errors: ctx.errors };
 }
@@ -152,34 +154,42 @@ function noteLateness(topic: string, logNs: bigint, tNs: bigint): void {
 
 function lookAhead(topic: string): bigint {
   const l = lateness.get(topic);
-  // Twice the worst seen plus 20 ms: a little later than ever observed is still found.
-  return l === undefined ? LATE_NS : l * 2n + 20_000_000n;
+  // A quarter more than the worst seen plus 10 ms: a little later than ever observed is still found.
+  return l === undefined ? LATE_NS : l + l / 4n + 10_000_000n;
 }
 
-/** Learns each topic's lateness from a few chunks spread over the file (small reads, done once at open). */
+/**
+ * Learns each topic's lateness from the file's first chunk runs (the first frame reads them
+ * anyway: they stay in the chunk LRU) before answering open, then from a few runs spread over
+ * the file in the background.
+ */
 async function sampleLateness(ep: Episode): Promise<void> {
-  await Promise.all(
-    ep.sources.map(async (src, fi) => {
-      if (!src.chunks) return;
-      const runs = src.chunks.clusters({ channelIds: null });
-      const picks = [...new Set([0.25, 0.5, 0.75].map((f) => Math.floor(f * runs.length)))].filter((i) => i < runs.length);
-      await Promise.all(
-        picks.map(async (i) => {
-          for (const ci of runs[i]!) {
-            for (const raw of (await src.chunks!.load(ci)).messages) {
-              const state = ep.channels[fi]!.get(raw.channelId);
-              if (!state) continue;
-              try {
-                noteLateness(state.topic, raw.logTime, state.timeMap(raw.data, raw.logTime));
-              } catch {
-                // a message whose stamp cannot be read: the decode of that topic reports it
+  const sample = (fractions: number[], firstRuns: number): Promise<unknown> =>
+    Promise.all(
+      ep.sources.map(async (src, fi) => {
+        if (!src.chunks) return;
+        const runs = src.chunks.clusters({ channelIds: null });
+        const picks = new Set(fractions.map((f) => Math.floor(f * runs.length)));
+        for (let i = 0; i < firstRuns; i++) picks.add(i);
+        await Promise.all(
+          [...picks].filter((i) => i < runs.length).map(async (i) => {
+            for (const ci of runs[i]!) {
+              for (const raw of (await src.chunks!.load(ci)).messages) {
+                const state = ep.channels[fi]!.get(raw.channelId);
+                if (!state) continue;
+                try {
+                  noteLateness(state.topic, raw.logTime, state.timeMap(raw.data, raw.logTime));
+                } catch {
+                  // a message whose stamp cannot be read: the decode of that topic reports it
+                }
               }
             }
-          }
-        }),
-      );
-    }),
-  );
+          }),
+        );
+      }),
+    );
+  await sample([], 3);
+  void sample([0.33, 0.66], 0).catch(() => undefined);
 }
 
 /** Seeks cancel what an older seek started: every request carries the epoch it belongs to. */
@@ -208,7 +218,7 @@ async function latest(topics: string[], tNs: bigint, epoch: number | undefined):
       let found: { fi: number; raw: RawMessage; t: bigint } | null = null;
       await Promise.all(
         ep.sources.map(async (src, fi) => {
-          for await (const raw of src.readMessages({ topics: [topic], startLogNs, endLogNs: searchedFrom - 1n, reverse: true, readAhead: 0 })) {
+          for await (const raw of src.readMessages({ topics: [topic], startLogNs, endLogNs: searchedFrom - 1n, reverse: true, readAhead: 3, cancelled: () => superseded(epoch) })) {
             const state = ep.channels[fi]!.get(raw.channelId);
             if (!state) continue;
             let t: bigint;
