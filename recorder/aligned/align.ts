@@ -5,13 +5,13 @@
 import { renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { clockModelFromJson } from "../../nodes/sync/clock/serialization.ts";
-import { estimateCrossModalOffsets, SimArmKinematics, type CrossModalResult, type CrossModalStream } from "../../nodes/sync/crossmodal/index.ts";
-import { ALIGNMENT_FILE, type AlignedEpisode, type AlignmentFileJson } from "./api.ts";
+import type { CrossModalResult } from "../../nodes/sync/crossmodal/index.ts";
+import { ALIGNMENT_FILE, type AlignmentFileJson } from "./api.ts";
+import { crossModalCorrections, crossModalEntries, crossModalOf } from "./crossmodal.ts";
+
+export { crossModalOf };
 import { episodeProfile, simTruth } from "./profile.ts";
 import { openAlignedEpisode } from "./reader.ts";
-
-/** Rig-profile stream kinds the cross-modal pairs use. */
-const CROSS_MODAL_KINDS = new Set(["joint_states", "imu", "wrench", "tactile"]);
 
 export interface AlignStreamRow {
   topic: string;
@@ -35,28 +35,6 @@ export interface AlignResult {
   crossModalSkipped?: string;
 }
 
-/** Cross-modal corrections of an episode opened with computed models (no corrections applied yet). */
-export async function crossModalOf(ep: AlignedEpisode): Promise<{ result?: CrossModalResult; skipped?: string }> {
-  const profile = episodeProfile(ep.facts.rig_profile);
-  if (!profile) return { skipped: "no known rig profile (kinematics and stream kinds come from it)" };
-  const specs = profile.streams.filter((s) => CROSS_MODAL_KINDS.has(s.kind) && ep.streams.some((x) => x.topic === s.topic && x.messageCount > 0));
-  if (!specs.some((s) => s.kind === "joint_states")) return { skipped: "no joint states (the reference stream)" };
-  const streams = new Map<string, CrossModalStream>(
-    specs.map((s) => [s.topic, { topic: s.topic, kind: s.kind, frameId: s.frame_id, ...(s.source !== undefined ? { source: s.source } : {}), samples: [] }] as const),
-  );
-  for await (const m of ep.messages({ topics: specs.map((s) => s.topic) })) {
-    let message;
-    try {
-      message = m.decode();
-    } catch {
-      continue;
-    }
-    // corrected time = clock-model host time here: the episode was opened without corrections
-    (streams.get(m.topic)!.samples as Array<{ timeNs: bigint; message: typeof message }>).push({ timeNs: m.correctedNs, message });
-  }
-  return { result: estimateCrossModalOffsets([...streams.values()], new SimArmKinematics(profile)) };
-}
-
 export async function computeAlignment(path: string): Promise<AlignResult> {
   const first = await openAlignedEpisode(path, { alignment: "computed" });
   let xm: { result?: CrossModalResult; skipped?: string };
@@ -65,8 +43,7 @@ export async function computeAlignment(path: string): Promise<AlignResult> {
   } finally {
     await first.close();
   }
-  const corrections = new Map<string, bigint>();
-  for (const [topic, ns] of Object.entries(xm.result?.correctionsNs ?? {})) if (Number.isFinite(ns)) corrections.set(topic, -BigInt(Math.round(ns)));
+  const corrections = crossModalCorrections(xm.result);
   const ep = await openAlignedEpisode(path, { alignment: "computed", crossModalOffsetsNs: corrections });
   try {
     const base = ep.alignmentJson();
@@ -76,14 +53,7 @@ export async function computeAlignment(path: string): Promise<AlignResult> {
       streams: Object.fromEntries(Object.entries(base.streams).map(([t, s]) => [t, { ...s, source: s.source === "computed" ? "alignment-file" : s.source }])),
       ...(xm.result
         ? {
-            crossModal: xm.result.pairs
-              .filter((p) => p.usable && Number.isFinite(p.lagS))
-              .map((p) => ({
-                reference: p.against,
-                target: p.topic,
-                offsetNs: String(Math.round(p.lagS * 1e9)),
-                confidence: Math.round(Math.min(1, Math.max(0, ...p.estimates.map((e) => (e.usable ? e.confidence : 0)))) * 1000) / 1000,
-              })),
+            crossModal: crossModalEntries(xm.result),
           }
         : {}),
     };

@@ -1,7 +1,7 @@
 // The rig profile an episode names, and the simulator's clock truth a simulated episode carries
 // (sim_ground_truth.clocks: per sensor offset, drift and fixed transport latency), for reports
 // that give the error of each estimate.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadRigProfile, type RigProfile } from "../../nodes/rig/profile.ts";
@@ -10,12 +10,28 @@ const BUILTIN_PROFILES = fileURLToPath(new URL("../../launch/profiles/", import.
 
 /** The rig profile an episode names (built-in name or a path), if it can be loaded. */
 export function episodeProfile(name: string | undefined): RigProfile | undefined {
+  const path = profilePath(name);
+  if (path === undefined) return undefined;
+  try {
+    return loadRigProfile(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The profile file an episode names (built-in name or a path), if it exists. */
+function profilePath(name: string | undefined): string | undefined {
   if (!name) return undefined;
   const looksLikePath = name.includes("/") || /\.ya?ml$/.test(name);
   const path = looksLikePath ? resolve(name) : join(BUILTIN_PROFILES, `${name}.yaml`);
-  if (!existsSync(path)) return undefined;
+  return existsSync(path) ? path : undefined;
+}
+
+/** The profile file's text (keys caches of results that depend on it). */
+export function profileText(name: string | undefined): string | undefined {
+  const path = profilePath(name);
   try {
-    return loadRigProfile(path);
+    return path === undefined ? undefined : readFileSync(path, "utf8");
   } catch {
     return undefined;
   }

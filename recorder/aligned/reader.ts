@@ -9,7 +9,7 @@
 //  - resample(grid) walks messages() once and fills every grid point as the bracketing samples go by.
 import type { RosMessage } from "../../nodes/runtime/api.ts";
 import type { SegmentedClockModel } from "../../nodes/sync/clock/clockModel.ts";
-import { clockModelToJson } from "../../nodes/sync/clock/serialization.ts";
+import { clockModelFromJson, clockModelToJson } from "../../nodes/sync/clock/serialization.ts";
 import type { ClockPair } from "../../nodes/sync/clock/offline.ts";
 import { interpolateValue, VALUE_EXTRACTORS, type ContinuousValue, type ValueExtractor } from "../../nodes/sync/synchronizer/values.ts";
 import { readHeaderStamp } from "../../nodes/sync/synchronizer/stamp.ts";
@@ -28,8 +28,11 @@ import {
   type StreamStateAt,
 } from "./api.ts";
 import { channelDecoder, hasHeaderStamp, type Decode } from "./decode.ts";
+import { crossModalCorrections, crossModalEntries, crossModalOf, crossModalTopics } from "./crossmodal.ts";
+import { modelsCacheKey, modelsCachePath, readModelsCache, writeModelsCache, type ModelsCache } from "./models-cache.ts";
+import { profileText } from "./profile.ts";
 import { fitPairs, modelFromAlignmentEntry, modelsFromRecorded, readAlignmentFile } from "./models.ts";
-import { AlignedOpenError, openRecordingSource, type RecordingSource, type SourceMessage } from "./source.ts";
+import { AlignedOpenError, openRecordingSource, type RecordingSource, type SourceMessage, type TopicTimeline } from "./source.ts";
 import { statSync } from "node:fs";
 
 export interface OpenAlignedOptions {
@@ -40,6 +43,8 @@ export interface OpenAlignedOptions {
   alignment?: "auto" | "computed";
   /** Cross-modal latency corrections (ns, added to the clock-model time) for computed models, by topic. */
   crossModalOffsetsNs?: ReadonlyMap<string, bigint>;
+  /** Estimate cross-modal corrections on open when models are fitted (default true; only when cheap). */
+  crossModal?: boolean;
   /**
    * Use and keep the message index cache `<episode>/.index/stamps.bin` (default true; only ever
    * written in teledemo episode folders, i.e. where episode.json exists).
@@ -153,6 +158,18 @@ async function build(path: string, source: RecordingSource, options: OpenAligned
     }
   }
   const recordedModels = options.alignment === "computed" ? new Map<string, SegmentedClockModel>() : modelsFromRecorded(recorded, pairsByTopic);
+  // Without alignment.json, fitted models and cross-modal corrections come from the models cache
+  // when it matches (a second open fits nothing).
+  // (only for the default choices: a caller's own corrections or no cross-modal are not cached)
+  const defaults = options.alignment !== "computed" && options.crossModal !== false && options.crossModalOffsetsNs === undefined;
+  const mcPath = defaults && file === undefined ? modelsCachePath(source.cachePath) : undefined;
+  const mcKey = mcPath !== undefined ? modelsCacheKey(source.fingerprint, profileText(facts.rig_profile)) : "";
+  let cachedModels: ModelsCache | undefined;
+  if (mcPath !== undefined) {
+    const r = readModelsCache(mcPath, mcKey);
+    if (r.problem !== undefined) problems.push(r.problem);
+    cachedModels = r.cache;
+  }
 
   const streams: Stream[] = [];
   for (const [topic, channel] of source.channels) {
@@ -178,13 +195,11 @@ async function build(path: string, source: RecordingSource, options: OpenAligned
         model = rec;
         src = "recorded";
       } else if (stampedTopics.has(topic)) {
-        const fit = fitPairs(pairsByTopic.get(topic) ?? []);
-        if (fit) {
-          model = fit.model;
-          src = "computed";
-        }
+        model = cachedModel(cachedModels, topic) ?? fitPairs(pairsByTopic.get(topic) ?? [])?.model;
+        if (model) src = "computed";
       }
-      crossNs = model ? (options.crossModalOffsetsNs?.get(topic) ?? 0n) : 0n;
+      const cachedCross = src === "computed" ? cachedModels?.corrections[topic] : undefined;
+      crossNs = model ? (options.crossModalOffsetsNs?.get(topic) ?? (cachedCross !== undefined ? BigInt(cachedCross) : 0n)) : 0n;
     }
     if (!model) src = "receive-time";
     const n = c.logs.length;
@@ -242,7 +257,78 @@ async function build(path: string, source: RecordingSource, options: OpenAligned
     });
   }
   streams.sort((a, b) => a.topic.localeCompare(b.topic));
-  return new Episode(isFolder ? source.path : source.path, source, facts, streams, file?.crossModal, problems);
+  let crossModal = file?.crossModal ?? cachedModels?.crossModal;
+  if (cachedModels?.note !== undefined) problems.push(cachedModels.note);
+  const computed = streams.filter((s) => s.source === "computed");
+  if (options.alignment !== "computed" && file === undefined && cachedModels === undefined && computed.length > 0) {
+    // Fitted on open: estimate the cross-modal latency corrections too, when that is cheap.
+    const xm = await autoCrossModal(new Episode(source.path, source, facts, streams, undefined, []), collected, options);
+    for (const s of computed) {
+      const c = xm.corrections.get(s.topic);
+      if (c !== undefined) shiftStream(s, c);
+    }
+    crossModal = xm.entries;
+    if (xm.note !== undefined) problems.push(xm.note);
+    if (mcPath !== undefined) {
+      const models: ModelsCache["models"] = {};
+      for (const s of computed) if (s.model) models[s.topic] = clockModelToJson(s.model);
+      const cache: ModelsCache = {
+        version: 1,
+        key: mcKey,
+        models,
+        corrections: Object.fromEntries(computed.filter((s) => s.crossNs !== 0n).map((s) => [s.topic, s.crossNs.toString()])),
+        ...(crossModal ? { crossModal } : {}),
+        ...(xm.note !== undefined ? { note: xm.note } : {}),
+      };
+      try {
+        writeModelsCache(mcPath, cache);
+      } catch (err) {
+        problems.push(`${mcPath}: not written (${(err as Error).message})`);
+      }
+    }
+  }
+  if (file === undefined && streams.some((s) => s.source === "recorded")) {
+    problems.push("clock models as recorded live (the sync node folded its cross-modal correction in); no offline cross-modal correction: run teledemo align for one");
+  }
+  return new Episode(source.path, source, facts, streams, crossModal, problems);
+}
+
+/** Small streams beyond this many bytes: cross-modal estimation on open is not cheap, skipped. */
+export const CROSS_MODAL_MAX_BYTES = 256 * 1024 * 1024;
+
+/** Cross-modal corrections for an episode whose models were fitted on open (small streams only). */
+async function autoCrossModal(
+  draft: AlignedEpisode,
+  collected: ReadonlyMap<string, TopicTimeline>,
+  options: OpenAlignedOptions,
+): Promise<{ corrections: Map<string, bigint>; entries?: AlignmentFileJson["crossModal"]; note?: string }> {
+  if (options.crossModal === false || options.crossModalOffsetsNs !== undefined) return { corrections: new Map() };
+  const topics = crossModalTopics(draft.facts);
+  const bytes = topics.reduce((n, t) => n + (collected.get(t)?.bytes ?? 0), 0);
+  if (bytes > CROSS_MODAL_MAX_BYTES) {
+    return { corrections: new Map(), note: `cross-modal corrections not computed on open (${Math.round(bytes / 1e6)} MB of small streams is not cheap): fitted clock models without latency correction; run teledemo align` };
+  }
+  const xm = await crossModalOf(draft);
+  if (!xm.result) return { corrections: new Map(), note: `cross-modal corrections not computed: ${xm.skipped ?? "no result"}` };
+  return { corrections: crossModalCorrections(xm.result), entries: crossModalEntries(xm.result) };
+}
+
+/** Adds a constant cross-modal offset to a stream's corrected times (order is unchanged). */
+function shiftStream(s: Stream, c: bigint): void {
+  for (let i = 0; i < s.corrected.length; i++) s.corrected[i] = s.corrected[i]! + c;
+  s.crossNs += c;
+  s.minLagNs -= c;
+  s.maxLagNs -= c;
+}
+
+function cachedModel(cache: ModelsCache | undefined, topic: string): SegmentedClockModel | undefined {
+  const json = cache?.models[topic];
+  if (json === undefined) return undefined;
+  try {
+    return clockModelFromJson(json);
+  } catch {
+    return undefined;
+  }
 }
 
 function medianGap(sorted: BigInt64Array): bigint | undefined {

@@ -68,12 +68,18 @@ export interface RecordingSource {
    * order; known from opening (the index), no message payload is read.
    */
   timeline(): Map<string, TopicTimeline>;
+  /** The recording files' identity (name, size, mtime): keys caches derived from them. */
+  fingerprint: string;
+  /** Where this episode's index cache lives (undefined: not a teledemo episode folder, or caching off). */
+  cachePath: string | undefined;
   close(): Promise<void>;
 }
 
 export interface TopicTimeline {
   stamps: Array<bigint | undefined>;
   logs: bigint[];
+  /** Bytes of the topic's message records (an upper bound): what reading them all costs. */
+  bytes: number;
 }
 
 export interface OpenSourceOptions {
@@ -86,7 +92,7 @@ interface FileReader {
   endNs: bigint | undefined;
   read(window: ReadWindow): AsyncIterable<SourceMessage>;
   /** Calls `each` for every message in log order (no payload read). */
-  timeline(each: (topic: string, stamp: bigint | undefined, log: bigint) => void): void;
+  timeline(each: (topic: string, stamp: bigint | undefined, log: bigint, bytes: number) => void): void;
   close(): Promise<void>;
 }
 
@@ -158,13 +164,15 @@ export async function openRecordingSource(path: string, options: OpenSourceOptio
   const pending: PendingIndexed[] = [];
   const handles: FileHandle[] = [];
   const decompress = await loadDecompressHandlers();
+  const full = resolve(path);
+  const cachePath = options.indexCache === false ? undefined : indexCachePath(statSync(full).isDirectory() ? full : undefined);
   try {
     for (const file of files) {
       const r = await openFile(file, channels, metadata, problems, decompress, handles);
       if ("key" in r) pending.push(r);
       else readers.push(r);
     }
-    if (pending.length > 0) readers.push(...(await loadIndexes(path, pending, problems, options)));
+    if (pending.length > 0) readers.push(...(await loadIndexes(cachePath, pending, problems)));
   } catch (err) {
     await Promise.all(handles.map((h) => h.close()));
     throw err;
@@ -172,8 +180,13 @@ export async function openRecordingSource(path: string, options: OpenSourceOptio
   // Split files follow each other in time; order them by start so reads stay log-time ordered.
   readers.sort((a, b) => (a.startNs ?? 0n) < (b.startNs ?? 0n) ? -1 : (a.startNs ?? 0n) > (b.startNs ?? 0n) ? 1 : 0);
   return {
-    path: resolve(path),
+    path: full,
     files,
+    fingerprint: JSON.stringify(files.map((f) => {
+      const st = statSync(f);
+      return [basename(f), st.size, st.mtimeMs];
+    })),
+    cachePath,
     channels,
     metadata,
     problems,
@@ -182,13 +195,14 @@ export async function openRecordingSource(path: string, options: OpenSourceOptio
     },
     timeline() {
       const out = new Map<string, TopicTimeline>();
-      for (const topic of channels.keys()) out.set(topic, { stamps: [], logs: [] });
+      for (const topic of channels.keys()) out.set(topic, { stamps: [], logs: [], bytes: 0 });
       // files of a split recording: merged per topic by log time below
       for (const r of readers)
-        r.timeline((topic, stamp, log) => {
+        r.timeline((topic, stamp, log, bytes) => {
           const t = out.get(topic)!;
           t.stamps.push(stamp);
           t.logs.push(log);
+          t.bytes += bytes;
         });
       if (readers.length > 1) for (const t of out.values()) sortTimeline(t);
       return out;
@@ -209,9 +223,7 @@ function sortTimeline(t: TopicTimeline): void {
 }
 
 /** Message indexes of the indexed files: from the episode's cache when it matches, else built (and cached). */
-async function loadIndexes(path: string, pending: PendingIndexed[], problems: string[], options: OpenSourceOptions): Promise<FileReader[]> {
-  const full = resolve(path);
-  const cachePath = options.indexCache === false ? undefined : indexCachePath(statSync(full).isDirectory() ? full : undefined);
+async function loadIndexes(cachePath: string | undefined, pending: PendingIndexed[], problems: string[]): Promise<FileReader[]> {
   const keys = pending.map((p) => p.key);
   if (cachePath !== undefined) {
     const cached = readIndexCache(cachePath, keys);
@@ -360,7 +372,7 @@ async function openFile(
             stamp = undefined;
           }
         }
-        each(m.topic, stamp === 0n ? undefined : stamp, m.logTime);
+        each(m.topic, stamp === 0n ? undefined : stamp, m.logTime, m.data.byteLength);
       }
     },
     async close() {},
@@ -398,7 +410,7 @@ function indexedReader(
         const channel = byId.get(index.channel[i]!);
         if (channel === undefined) continue;
         const stamp = index.stamp[i]!;
-        each(channel.topic, stamp === 0n ? undefined : stamp, index.logTime[i]!);
+        each(channel.topic, stamp === 0n ? undefined : stamp, index.logTime[i]!, index.length[i]!);
       }
     },
     async close() {
