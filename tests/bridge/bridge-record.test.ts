@@ -140,7 +140,7 @@ describe("teledemo record --source bridge", () => {
     } finally {
       cleanup();
     }
-  }, 120_000);
+  }, 180_000);
 
   it("explains an unreachable bridge and a server that does not speak the Foxglove protocol", async () => {
     const unreachable = await runCli(["record", "--source", "bridge", "--url", "ws://127.0.0.1:9", "--out", "/tmp/teledemo-never"]);
@@ -166,7 +166,7 @@ describe("teledemo record --source bridge", () => {
     const badUrl = await runMain(["record", "--source", "bridge", "--url", "http://robot:8765"]);
     expect(badUrl.code).toBe(2);
     expect(badUrl.stderr).toMatch(/must use ws:\/\/ or wss:\/\//);
-  }, 60_000);
+  }, 120_000);
 
   it("records the cdr channels of a bridge that also advertises ones it cannot record, and names those", async () => {
     // A bare FoxgloveServer, as a robot's foxglove_bridge with a JSON topic and an IDL-only type.
@@ -194,7 +194,7 @@ describe("teledemo record --source bridge", () => {
     const { dir, cleanup } = tempDir("teledemo-bridge-enc-");
     try {
       const port = (wss.address() as { port: number }).port;
-      const run = await runCli(["record", "--source", "bridge", "--url", `ws://127.0.0.1:${port}`, "--profile", "small", "--episodes", "1", "--episode-time", "2", "--reset-time", "0", "--out", dir, "--json"], 60_000);
+      const run = await runCli(["record", "--source", "bridge", "--url", `ws://127.0.0.1:${port}`, "--profile", "small", "--episodes", "1", "--episode-time", "2", "--reset-time", "0", "--out", dir, "--json"], 150_000);
       expect(run.code, run.stderr).toBe(0);
       expect(run.stderr).toMatch(/not recording \/joint_states: message encoding "json"/);
       expect(run.stderr).toMatch(/not recording \/left_wrist\/ft: schema encoding "ros2idl"/);
@@ -216,5 +216,5 @@ describe("teledemo record --source bridge", () => {
       wss.close();
       cleanup();
     }
-  }, 90_000);
+  }, 180_000);
 });

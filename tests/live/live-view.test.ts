@@ -77,9 +77,9 @@ describe("teledemo live", () => {
     child = spawnCli(["live", "--profile", "small", "--port", "0", "--json", "--duration", "60"]);
     out = new JsonLines(child.stdout!);
     child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-    const line = await out.waitFor((o) => o.kind === "live", 60_000);
+    const line = await out.waitFor((o) => o.kind === "live", 120_000);
     url = String(line.url);
-  }, 70_000);
+  }, 130_000);
 
   afterAll(async () => {
     if (child.exitCode === null) {
@@ -153,7 +153,7 @@ describe("teledemo live --source bridge", () => {
     const closed = once(child, "close");
     try {
       const out = new JsonLines(child.stdout!);
-      const url = String((await out.waitFor((o) => o.kind === "live", 60_000)).url);
+      const url = String((await out.waitFor((o) => o.kind === "live", 120_000)).url);
       const raw = "/joint_states";
       const { channels, decoded } = await watch(url, new Set([FRAMES, raw]), (d) => d.filter((x) => x.topic === FRAMES).length >= 10 && d.filter((x) => x.topic === raw).length >= 20);
       // The robot's schema text is passed on as advertised.
@@ -169,5 +169,5 @@ describe("teledemo live --source bridge", () => {
       await robot.stop();
     }
     expect(stderr).not.toMatch(/\n\s+at /);
-  }, 90_000);
+  }, 150_000);
 });
