@@ -1,17 +1,22 @@
 // Checks a teledemo command line written outside the code (a launch file, the README) against
 // the real CLI: the command exists, every --flag is in `teledemo <command> --help`, and a value
-// the help spells as a choice (e.g. `--source sim|ros|bridge`) is one of the choices.
-import { runCli } from "../support/cli-child.ts";
+// the help spells as a choice (e.g. `--source sim|ros|bridge`) is one of the choices. The help is
+// taken from the CLI's own main() in process (what launch/bin/teledemo.js runs), not a child
+// process per command: these checks need the text, not a process start.
+import { main } from "../../launch/cli/main.ts";
 
 const helpCache = new Map<string, Promise<string>>();
 
-/** `teledemo <command> --help` (or `teledemo --help` for ""), from a real child process. */
+/** `teledemo <command> --help` (or `teledemo --help` for ""), as the CLI prints it. */
 export function cliHelp(command: string): Promise<string> {
   let help = helpCache.get(command);
   if (help === undefined) {
-    help = runCli(command === "" ? ["--help"] : [command, "--help"]).then((r) => {
-      if (r.code !== 0) throw new Error(`teledemo ${command} --help exited ${r.code}: ${r.stderr}`);
-      return r.stdout;
+    let stdout = "";
+    let stderr = "";
+    const ctx = { stdout: (t: string) => void (stdout += t), stderr: (t: string) => void (stderr += t), isTty: false };
+    help = main(command === "" ? ["--help"] : [command, "--help"], ctx).then((code) => {
+      if (code !== 0) throw new Error(`teledemo ${command} --help exited ${code}: ${stderr}`);
+      return stdout;
     });
     helpCache.set(command, help);
   }
