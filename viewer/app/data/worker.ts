@@ -188,7 +188,7 @@ async function sampleLateness(ep: Episode): Promise<void> {
         );
       }),
     );
-  await sample([], 3);
+  await sample([], 1);
   void sample([0.33, 0.66], 0).catch(() => undefined);
 }
 
@@ -218,7 +218,7 @@ async function latest(topics: string[], tNs: bigint, epoch: number | undefined):
       let found: { fi: number; raw: RawMessage; t: bigint } | null = null;
       await Promise.all(
         ep.sources.map(async (src, fi) => {
-          for await (const raw of src.readMessages({ topics: [topic], startLogNs, endLogNs: searchedFrom - 1n, reverse: true, readAhead: 3, cancelled: () => superseded(epoch) })) {
+          for await (const raw of src.readMessages({ topics: [topic], startLogNs, endLogNs: searchedFrom - 1n, reverse: true, readAhead: 1, cancelled: () => superseded(epoch) })) {
             const state = ep.channels[fi]!.get(raw.channelId);
             if (!state) continue;
             let t: bigint;
