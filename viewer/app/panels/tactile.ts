@@ -16,7 +16,8 @@ export const MIN_SCALE_KPA = 5;
 interface PadView {
   topic: string;
   canvas: HTMLCanvasElement;
-  caption: HTMLElement;
+  /** " · Σ 123" or " · no data" after the pad's name. */
+  reading: HTMLElement;
   last: DecodedMessage | undefined;
   grid: TactileGrid | undefined;
 }
@@ -62,14 +63,19 @@ export class TactilePanel implements Panel {
     const grid = el("div", { display: "grid", gridTemplateColumns: "repeat(auto-fit, minmax(120px, 1fr))", gap: "6px", padding: "4px", flex: "1 1 auto", minHeight: "0", overflow: "auto" });
     for (const topic of topics) {
       const box = el("div", { display: "flex", flexDirection: "column", alignItems: "center", minWidth: "0" });
-      const caption = el("div", { fontSize: "11px", whiteSpace: "nowrap", overflow: "hidden", textOverflow: "ellipsis", maxWidth: "100%" }, shortName(topic));
+      // the pad name may be cut with an ellipsis in a narrow panel; its total never is
+      const caption = el("div", { fontSize: "11px", whiteSpace: "nowrap", display: "flex", maxWidth: "100%", minWidth: "0" });
+      const name = el("span", { overflow: "hidden", textOverflow: "ellipsis", minWidth: "0" }, shortName(topic));
+      name.title = topic;
+      const reading = el("span", { flex: "0 0 auto", whiteSpace: "pre" });
+      caption.append(name, reading);
       const canvas = el("canvas", { width: "100%", maxWidth: "260px", aspectRatio: "1", imageRendering: "pixelated", background: "#000" });
       canvas.dataset["topic"] = topic;
       canvas.width = CELL_PX;
       canvas.height = CELL_PX;
       box.append(caption, canvas);
       grid.append(box);
-      this.pads.push({ topic, canvas, caption, last: undefined, grid: undefined });
+      this.pads.push({ topic, canvas, reading, last: undefined, grid: undefined });
     }
     this.element.append(bar, grid);
     this.unsubscribe = ctx.data.onData(() => this.redraw());
@@ -141,7 +147,7 @@ export class TactilePanel implements Panel {
     if (!ctx) return;
     if (!g0) {
       ctx.clearRect(0, 0, p.canvas.width, p.canvas.height);
-      p.caption.textContent = `${shortName(p.topic)} · no data`;
+      p.reading.textContent = " · no data";
       return;
     }
     const w = g0.cols * CELL_PX;
@@ -160,7 +166,7 @@ export class TactilePanel implements Panel {
     }
     if (g0.shearX && g0.shearY && this.settings.bool("shear", true)) this.drawShear(ctx, g0, g0.shearX, g0.shearY);
     const total = p.last ? tactileTotal(p.last.value) : 0;
-    p.caption.textContent = `${shortName(p.topic)} · Σ ${formatTactileTotal(total)}`;
+    p.reading.textContent = ` · Σ ${formatTactileTotal(total)}`;
   }
 
   /** Arrows from each cell centre along (shear_x, shear_y): +x along a row (c), +y along a column (r). */
