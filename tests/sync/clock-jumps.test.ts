@@ -1,6 +1,7 @@
 // Clock steps, bad stamps and out-of-order stamps.
 import { describe, expect, it } from "vitest";
 import { ClockModelEstimator } from "../../nodes/sync/clock/estimator.ts";
+import { fitClockModelOffline } from "../../nodes/sync/clock/offline.ts";
 import { LINK, generateStream, percentile, seededRandom, type SyntheticSample } from "./synthetic.ts";
 
 function run(samples: readonly SyntheticSample[]): ClockModelEstimator {
@@ -42,6 +43,23 @@ describe("clock steps", () => {
       });
     }
   }
+
+  it("a −80 ms step splits once on many seeds, rates and step times (online and offline), no short spurious segment", () => {
+    const cases: string[] = [];
+    for (const rateHz of [1000, 400, 200, 30]) {
+      for (let seed = 1; seed <= 4; seed++) {
+        const atS = 8 + seed * 2.71;
+        const samples = generateStream({ ...LINK, rateHz, durationS: 24, offsetNs: ((seed % 7) - 3) * 10e6, driftPpm: ((seed % 5) - 2) * 50, seed: seed * 31 + rateHz, steps: [{ atS, stepNs: -80e6 }] });
+        const trueBoundary = samples.findIndex((s) => s.segment === 1);
+        const est = run(samples);
+        const offline = fitClockModelOffline(samples.map((s) => ({ stampNs: s.stamp, receiveNs: s.receive })));
+        const starts = est.segmentStartIndices();
+        const ok = starts.length === 2 && Math.abs(starts[1]! - trueBoundary) <= 1 && offline.segments.length === 2 && offline.segments[1]!.startIndex === starts[1];
+        if (!ok) cases.push(`${rateHz} Hz seed ${seed}: online starts ${starts.join(",")}, offline ${offline.segments.map((r) => r.startIndex).join(",")} (true 0,${trueBoundary})`);
+      }
+    }
+    expect(cases).toEqual([]);
+  });
 
   it("a sensor reset (stamps restart near zero) starts a new segment", () => {
     const samples = generateStream({ ...LINK, rateHz: 200, durationS: 20, offsetNs: 5e6, driftPpm: 30, seed: 77, steps: [{ atS: 10.001, stepNs: -4_200_000_000_000 }] });
