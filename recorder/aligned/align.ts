@@ -2,11 +2,12 @@
 // every stamped stream, then cross-modal latency corrections from physically related signals
 // (nodes/sync/crossmodal, through the rig's kinematics), folded into the result. Writes
 // `<episode>/alignment.json` atomically; the MCAP is never touched.
-import { renameSync, statSync, writeFileSync } from "node:fs";
+import { statSync } from "node:fs";
 import { join } from "node:path";
 import { clockModelFromJson } from "../../nodes/sync/clock/serialization.ts";
 import type { CrossModalResult } from "../../nodes/sync/crossmodal/index.ts";
 import { ALIGNMENT_FILE, type AlignmentFileJson } from "./api.ts";
+import { writeFileAtomic } from "./atomic.ts";
 import { crossModalCorrections, crossModalEntries, crossModalOf } from "./crossmodal.ts";
 
 export { crossModalOf };
@@ -98,8 +99,6 @@ export async function computeAlignment(path: string): Promise<AlignResult> {
 export function writeAlignmentFile(dir: string, alignment: AlignmentFileJson): string {
   if (!statSync(dir).isDirectory()) throw new Error(`${dir}: alignment.json is written beside an episode: give the episode folder`);
   const path = join(dir, ALIGNMENT_FILE);
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  writeFileSync(tmp, `${JSON.stringify(alignment, null, 2)}\n`);
-  renameSync(tmp, path);
+  writeFileAtomic(path, `${JSON.stringify(alignment, null, 2)}\n`);
   return path;
 }

@@ -5,10 +5,11 @@
 // and keyed by each MCAP file's name, size, mtime and chunk/channel layout: any mismatch or
 // damage makes the reader rebuild the index (and say why in `problems`).
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { z } from "zod";
 import { EPISODE_SIDECAR } from "../episode/layout.ts";
+import { writeFileAtomic } from "./atomic.ts";
 import type { FileIndex } from "./mcap-index.ts";
 
 export const INDEX_DIR = ".index";
@@ -69,15 +70,7 @@ export function writeIndexCache(path: string, entries: ReadonlyArray<{ key: File
   const hash = createHash("sha256");
   for (const p of parts) hash.update(p);
   parts.push(hash.digest());
-  mkdirSync(join(path, ".."), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  try {
-    writeFileSync(tmp, Buffer.concat(parts));
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
+  writeFileAtomic(path, Buffer.concat(parts));
 }
 
 const sameKey = (a: FileKey, b: FileKey): boolean =>

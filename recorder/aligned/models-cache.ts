@@ -4,10 +4,11 @@
 // by a fingerprint of the code and rig profile that produced them (a changed estimator or profile
 // recomputes). Written atomically, only in teledemo episode folders, like the index cache.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { writeFileAtomic } from "./atomic.ts";
 import { INDEX_DIR } from "./index-cache.ts";
 
 export const MODELS_FILE = "models.json";
@@ -61,13 +62,5 @@ export function readModelsCache(path: string, key: string): { cache?: ModelsCach
 }
 
 export function writeModelsCache(path: string, cache: ModelsCache): void {
-  mkdirSync(join(path, ".."), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  try {
-    writeFileSync(tmp, `${JSON.stringify(cache)}\n`);
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
+  writeFileAtomic(path, `${JSON.stringify(cache)}\n`);
 }
