@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LabelsContent } from "../../../recorder/labels/schema.ts";
 import type { EpisodeSummary, Suggestions } from "../../../viewer/shared/http-api.ts";
 import { simEpisode, simLibrary } from "../../support/sim-episode.ts";
-import { launchBrowser, openEpisode, screenshot, startViewServer, type BrowserSession, type ViewServer } from "../support/browser.ts";
+import { launchBrowser, openEpisode, pageHook, screenshot, startViewServer, type BrowserSession, type ViewServer } from "../support/browser.ts";
 
 let dir: string;
 let library: string;
@@ -19,10 +19,7 @@ let episodeId: string;
 let server: ViewServer;
 let session: BrowserSession;
 
-type Hooks = { hooks: Record<string, (...a: unknown[]) => unknown> };
-function hook<T>(name: string, ...args: unknown[]): Promise<T> {
-  return session.page.evaluate(([n, a]) => (window as unknown as { __teledemo: Hooks }).__teledemo.hooks[n as string]!(...(a as unknown[])), [name, args] as const) as Promise<T>;
-}
+const hook = <T>(name: string, ...args: unknown[]): Promise<T> => pageHook<T>(session.page, name, ...args);
 const labels = (): Promise<LabelsContent> => hook<LabelsContent>("labels");
 const playhead = (): Promise<number> => hook<number>("playhead");
 

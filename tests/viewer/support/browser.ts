@@ -123,3 +123,8 @@ export async function openEpisode(page: Page, baseUrl: string, id: string, timeo
   await page.waitForFunction(() => (window as unknown as { __teledemo?: { firstFrameMs: number | null } }).__teledemo?.firstFrameMs != null, undefined, { timeout: timeoutMs });
   return telemetry(page);
 }
+
+/** Calls a window.__teledemo hook of the episode page (viewer/app/ui/episode-page.ts) and returns its result. */
+export function pageHook<T>(page: Page, name: string, ...args: unknown[]): Promise<T> {
+  return page.evaluate(([n, a]) => (window as unknown as { __teledemo: { hooks: Record<string, (...x: unknown[]) => unknown> } }).__teledemo.hooks[n as string]!(...(a as unknown[])), [name, args] as const) as Promise<T>;
+}
