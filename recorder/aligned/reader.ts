@@ -260,8 +260,11 @@ async function build(path: string, source: RecordingSource, options: OpenAligned
   let crossModal = file?.crossModal ?? cachedModels?.crossModal;
   if (cachedModels?.note !== undefined) problems.push(cachedModels.note);
   const computed = streams.filter((s) => s.source === "computed");
-  const xmTopics = new Set(crossModalTopics(facts));
-  if (options.alignment !== "computed" && file === undefined && cachedModels === undefined && computed.some((s) => xmTopics.has(s.topic))) {
+  const takesPart = (): boolean => {
+    const xmTopics = new Set(crossModalTopics(facts));
+    return computed.some((s) => xmTopics.has(s.topic));
+  };
+  if (options.alignment !== "computed" && file === undefined && cachedModels === undefined && computed.length > 0 && takesPart()) {
     // Fitted on open: estimate the cross-modal latency corrections too, when that is cheap.
     const xm = await autoCrossModal(new Episode(source.path, source, facts, streams, undefined, []), collected, options);
     for (const s of computed) {
