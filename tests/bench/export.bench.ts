@@ -125,6 +125,8 @@ async function ratio(): Promise<void> {
     const args = encodeArgs({ pixFmt: v.pixel === "depth" ? "gray12le" : "rgb24", width: v.width, height: v.height, fps: FPS }, choice, join(scratch, `${v.key}.mp4`)).map((a) => (a === "pipe:0" ? path : a));
     raws.push({ path, args });
   }
+  await ep.release();
+
   // The writer alone: the same episode with its frames read back from the raw files (no MCAP
   // reading, alignment or image decoding), to see what the writer adds on top of ffmpeg.
   console.log("writing the episode with its frames from the raw files (the LeRobot writer alone) ...");

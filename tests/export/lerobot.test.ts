@@ -80,7 +80,16 @@ beforeAll(async () => {
   const writer = new LeRobotWriter();
   await writer.open(out, { fps: FPS, resume: false, video: VIDEO });
   // Both episodes at once, as --jobs 2 does: encodes overlap, appends are serialized.
-  await Promise.all(cores.map((c) => writer.writeEpisode(toResampledEpisode(c))));
+  await Promise.all(
+    cores.map(async (c) => {
+      const ep = toResampledEpisode(c);
+      try {
+        await writer.writeEpisode(ep);
+      } finally {
+        await ep.release();
+      }
+    }),
+  );
   ({ selfCheck } = await writer.close());
 }, 300_000);
 
@@ -278,8 +287,10 @@ describe("LeRobot v3.0 writer", () => {
     const done = await writer.exportedEpisodes();
     expect([...done].sort()).toEqual(cores.map((c) => c.episodeId).sort());
     // A third episode (the first one's data under another id), appended after the two.
-    const third: ResampledEpisode = { ...toResampledEpisode(cores[0]!), episodeId: `${cores[0]!.episodeId}-again` };
+    const again = toResampledEpisode(cores[0]!);
+    const third: ResampledEpisode = { ...again, episodeId: `${cores[0]!.episodeId}-again` };
     await writer.writeEpisode(third);
+    await again.release();
     const { selfCheck: lines } = await writer.close();
     expect(lines.length).toBeGreaterThan(0);
     const info = JSON.parse(readFileSync(join(copy, "meta/info.json"), "utf8"));
