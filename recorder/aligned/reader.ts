@@ -264,9 +264,9 @@ async function build(path: string, source: RecordingSource, options: OpenAligned
     const xmTopics = new Set(crossModalTopics(facts));
     return computed.some((s) => xmTopics.has(s.topic));
   };
-  if (options.alignment !== "computed" && file === undefined && cachedModels === undefined && computed.length > 0 && takesPart()) {
+  if (options.alignment !== "computed" && file === undefined && cachedModels === undefined && computed.length > 0) {
     // Fitted on open: estimate the cross-modal latency corrections too, when that is cheap.
-    const xm = await autoCrossModal(new Episode(source.path, source, facts, streams, undefined, []), collected, options);
+    const xm = takesPart() ? await autoCrossModal(new Episode(source.path, source, facts, streams, undefined, []), collected, options) : { corrections: new Map<string, bigint>(), entries: undefined, note: undefined };
     for (const s of computed) {
       const c = xm.corrections.get(s.topic);
       if (c !== undefined) shiftStream(s, c);
