@@ -29,14 +29,18 @@ export class HealthView {
   private readonly tbody = h("tbody");
   private readonly empty = h("div", { class: "muted record-empty", text: "no episode open: stream health appears while an episode records" });
   private readonly rows = new Map<string, HTMLTableRowElement>();
+  private readonly wrap: HTMLElement;
 
   constructor() {
     const table = h("table", { class: "episodes record-health", id: "record-health" }, h("thead", {}, h("tr", {}, ...COLUMNS.map((c) => h("th", { text: c })))), this.tbody);
-    this.el = h("section", { class: "record-section" }, h("h2", { text: "stream health" }), this.empty, h("div", { class: "table-wrap" }, table));
+    this.wrap = h("div", { class: "table-wrap" }, table);
+    this.wrap.hidden = true;
+    this.el = h("section", { class: "record-section" }, h("h2", { text: "stream health" }), this.empty, this.wrap);
   }
 
   update(health: readonly StreamHealth[]): void {
     this.empty.hidden = health.length > 0;
+    this.wrap.hidden = health.length === 0;
     const seen = new Set<string>();
     for (const s of [...health].sort((a, b) => a.topic.localeCompare(b.topic))) {
       seen.add(s.topic);

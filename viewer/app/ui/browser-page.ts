@@ -16,6 +16,8 @@ export async function mountBrowserPage(root: HTMLElement): Promise<() => void> {
     status.classList.add("error");
     return () => undefined;
   }
+  // the user may have left for another page while the list loaded: that page owns root now
+  if (!status.isConnected) return () => undefined;
   status.remove();
 
   const search = h("input", { type: "search", placeholder: "search task, operator, id, flags…", "aria-label": "search", id: "episode-search" });
